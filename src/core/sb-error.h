@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SB_ERROR (sb_error_quark ())
+
+/* What went wrong, in terms a front end can act on. Every SB_ERROR message is
+ * a complete, translated sentence fit to show to the user as is. */
+typedef enum {
+  SB_ERROR_FAILED,
+  SB_ERROR_INVALID,            /* the input breaks a rule; nothing changed */
+  SB_ERROR_EXISTS,             /* the name is taken */
+  SB_ERROR_NOT_FOUND,          /* no such file (or not yours) */
+  SB_ERROR_CONFLICT,           /* changed by someone else meanwhile */
+  SB_ERROR_TOO_LARGE,          /* over the size limit */
+  SB_ERROR_BAD_CREDENTIALS,    /* wrong username or password */
+  SB_ERROR_THROTTLED,          /* too many failed attempts; try later */
+  SB_ERROR_NOT_AUTHENTICATED,  /* no valid session */
+  SB_ERROR_UNAVAILABLE,        /* the storage backend cannot be reached */
+} SbError;
+
+GQuark sb_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sb-error.h"
+#include "sb-validate.h"
+
+static gboolean
+invalid (GError     **error,
+         const char  *message)
+{
+  g_set_error_literal (error, SB_ERROR, SB_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* ^[a-z0-9][a-z0-9._-]{2,31}$, compared case-insensitively: the canonical
+ * form is lower case, so "Alice" and "alice" are one account. */
+char *
+sb_validate_username (const char  *username,
+                      GError     **error)
+{
+  g_autofree char *lower = NULL;
+  gsize len;
+
+  if (username == NULL || *username == '\0')
+    return invalid (error, _("Please enter a username.")), NULL;
+
+  len = strlen (username);
+  if (len < SB_USERNAME_MIN_LENGTH || len > SB_USERNAME_MAX_LENGTH)
+    return invalid (error, _("A username is 3 to 32 characters long.")), NULL;
+
+  lower = g_ascii_strdown (username, (gssize) len);
+  if (!g_ascii_isalnum (lower[0]))
+    return invalid (error, _("A username starts with a letter or a digit.")), NULL;
+
+  for (gsize i = 1; i < len; i++)
+    {
+      char c = lower[i];
+      if (!(g_ascii_islower (c) || g_ascii_isdigit (c) || c == '.' || c == '_' || c == '-'))
+        return invalid (error, _("A username may contain only letters a to z, digits, "
+                                 "dots, dashes and underscores.")), NULL;
+    }
+
+  return g_steal_pointer (&lower);
+}
+
+/* Only the shape: one @, something before it, a dotted domain after it, no
+ * spaces or controls. Whether the address works is the mail system's call. */
+char *
+sb_validate_email (const char  *email,
+                   GError     **error)
+{
+  g_autofree char *trimmed = NULL;
+  const char *at;
+  const char *domain;
+
+  if (email == NULL)
+    return invalid (error, _("Please enter an e-mail address.")), NULL;
+
+  trimmed = g_strstrip (g_strdup (email));
+  if (*trimmed == '\0')
+    return invalid (error, _("Please enter an e-mail address.")), NULL;
+  if (strlen (trimmed) > SB_EMAIL_MAX_LENGTH || !g_utf8_validate (trimmed, -1, NULL))
+    return invalid (error, _("That e-mail address is not valid.")), NULL;
+
+  for (const char *p = trimmed; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c) || c == '<' || c == '>' ||
+          c == '"' || c == ',' || c == ';')
+        return invalid (error, _("That e-mail address is not valid.")), NULL;
+    }
+
+  at = strchr (trimmed, '@');
+  if (at == NULL || at == trimmed || strchr (at + 1, '@') != NULL || at - trimmed > 64)
+    return invalid (error, _("That e-mail address is not valid.")), NULL;
+
+  domain = at + 1;
+  if (*domain == '\0' || *domain == '.' || strchr (domain, '.') == NULL ||
+      g_str_has_suffix (domain, ".") || strstr (domain, "..") != NULL)
+    return invalid (error, _("That e-mail address is not valid.")), NULL;
+
+  return g_steal_pointer (&trimmed);
+}
+
+gboolean
+sb_validate_password (const char  *password,
+                      GError     **error)
+{
+  glong chars;
+
+  if (password == NULL || *password == '\0')
+    return invalid (error, _("Please enter a password."));
+  if (!g_utf8_validate (password, -1, NULL))
+    return invalid (error, _("The password is not valid text."));
+
+  chars = g_utf8_strlen (password, -1);
+  if (chars < SB_PASSWORD_MIN_LENGTH)
+    return invalid (error, _("A password has at least 8 characters."));
+  if (chars > SB_PASSWORD_MAX_LENGTH)
+    return invalid (error, _("A password has at most 1,024 characters."));
+  return TRUE;
+}
+
+/* Any UTF-8 except "/", NUL and control characters; at most 255 bytes; not
+ * "." or "..". Names are stored in NFC so that a name typed on one system
+ * and the same name typed on another are one file. */
+char *
+sb_validate_file_name (const char  *name,
+                       GError     **error)
+{
+  g_autofree char *nfc = NULL;
+
+  if (name == NULL || *name == '\0')
+    return invalid (error, _("Please give the file a name.")), NULL;
+  if (!g_utf8_validate (name, -1, NULL))
+    return invalid (error, _("The file name is not valid UTF-8 text.")), NULL;
+
+  nfc = g_utf8_normalize (name, -1, G_NORMALIZE_NFC);
+  if (nfc == NULL)
+    return invalid (error, _("The file name is not valid UTF-8 text.")), NULL;
+
+  for (const char *p = nfc; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c == '/')
+        return invalid (error, _("A file name cannot contain “/”.")), NULL;
+      if (g_unichar_iscntrl (c))
+        return invalid (error, _("A file name cannot contain control characters.")), NULL;
+    }
+
+  if (strlen (nfc) > SB_FILE_NAME_MAX_BYTES)
+    return invalid (error, _("A file name is at most 255 bytes long.")), NULL;
+  if (strcmp (nfc, ".") == 0 || strcmp (nfc, "..") == 0)
+    return invalid (error, _("“.” and “..” cannot be used as file names.")), NULL;
+
+  return g_steal_pointer (&nfc);
+}
+
+/* At most 1,000 characters of text; line breaks and tabs are fine, other
+ * control characters are not. An absent description is an empty one. */
+char *
+sb_validate_description (const char  *description,
+                         GError     **error)
+{
+  if (description == NULL)
+    return g_strdup ("");
+  if (!g_utf8_validate (description, -1, NULL))
+    return invalid (error, _("The description is not valid UTF-8 text.")), NULL;
+  if (g_utf8_strlen (description, -1) > SB_DESCRIPTION_MAX_LENGTH)
+    return invalid (error, _("A description is at most 1,000 characters long.")), NULL;
+
+  for (const char *p = description; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_iscntrl (c) && c != '\n' && c != '\r' && c != '\t')
+        return invalid (error, _("A description cannot contain control characters.")), NULL;
+    }
+
+  return g_utf8_normalize (description, -1, G_NORMALIZE_NFC);
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "sb-file.h"
+
+struct _SbFile
+{
+  GObject  parent_instance;
+  char    *owner;
+  char    *name;
+  char    *object_key;
+  char    *content_type;
+  char    *checksum;
+  char    *description;
+  guint64  size;
+  gint64   created_at;
+  gint64   modified_at;
+  gint64   version;
+};
+
+G_DEFINE_FINAL_TYPE (SbFile, sb_file, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_OWNER,
+  PROP_NAME,
+  PROP_OBJECT_KEY,
+  PROP_SIZE,
+  PROP_CONTENT_TYPE,
+  PROP_CHECKSUM,
+  PROP_DESCRIPTION,
+  PROP_CREATED_AT,
+  PROP_MODIFIED_AT,
+  PROP_VERSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+sb_file_finalize (GObject *object)
+{
+  SbFile *self = SB_FILE (object);
+
+  g_free (self->owner);
+  g_free (self->name);
+  g_free (self->object_key);
+  g_free (self->content_type);
+  g_free (self->checksum);
+  g_free (self->description);
+
+  G_OBJECT_CLASS (sb_file_parent_class)->finalize (object);
+}
+
+static void
+sb_file_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  SbFile *self = SB_FILE (object);
+
+  switch (prop_id)
+    {
+    case PROP_OWNER: g_value_set_string (value, self->owner); break;
+    case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_OBJECT_KEY: g_value_set_string (value, self->object_key); break;
+    case PROP_SIZE: g_value_set_uint64 (value, self->size); break;
+    case PROP_CONTENT_TYPE: g_value_set_string (value, self->content_type); break;
+    case PROP_CHECKSUM: g_value_set_string (value, self->checksum); break;
+    case PROP_DESCRIPTION: g_value_set_string (value, self->description); break;
+    case PROP_CREATED_AT: g_value_set_int64 (value, self->created_at); break;
+    case PROP_MODIFIED_AT: g_value_set_int64 (value, self->modified_at); break;
+    case PROP_VERSION: g_value_set_int64 (value, self->version); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sb_file_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  SbFile *self = SB_FILE (object);
+
+  switch (prop_id)
+    {
+    case PROP_OWNER:
+      g_free (self->owner);
+      self->owner = g_value_dup_string (value);
+      break;
+    case PROP_NAME: sb_file_set_name (self, g_value_get_string (value)); break;
+    case PROP_OBJECT_KEY: sb_file_set_object_key (self, g_value_get_string (value)); break;
+    case PROP_SIZE: sb_file_set_size (self, g_value_get_uint64 (value)); break;
+    case PROP_CONTENT_TYPE: sb_file_set_content_type (self, g_value_get_string (value)); break;
+    case PROP_CHECKSUM: sb_file_set_checksum (self, g_value_get_string (value)); break;
+    case PROP_DESCRIPTION: sb_file_set_description (self, g_value_get_string (value)); break;
+    case PROP_CREATED_AT: sb_file_set_created_at (self, g_value_get_int64 (value)); break;
+    case PROP_MODIFIED_AT: sb_file_set_modified_at (self, g_value_get_int64 (value)); break;
+    case PROP_VERSION: sb_file_set_version (self, g_value_get_int64 (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sb_file_class_init (SbFileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = sb_file_finalize;
+  object_class->get_property = sb_file_get_property;
+  object_class->set_property = sb_file_set_property;
+
+  properties[PROP_OWNER] =
+    g_param_spec_string ("owner", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, rw);
+  properties[PROP_OBJECT_KEY] = g_param_spec_string ("object-key", NULL, NULL, NULL, rw);
+  properties[PROP_SIZE] = g_param_spec_uint64 ("size", NULL, NULL, 0, G_MAXUINT64, 0, rw);
+  properties[PROP_CONTENT_TYPE] = g_param_spec_string ("content-type", NULL, NULL, NULL, rw);
+  properties[PROP_CHECKSUM] = g_param_spec_string ("checksum", NULL, NULL, NULL, rw);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, rw);
+  properties[PROP_CREATED_AT] =
+    g_param_spec_int64 ("created-at", NULL, NULL, G_MININT64, G_MAXINT64, 0, rw);
+  properties[PROP_MODIFIED_AT] =
+    g_param_spec_int64 ("modified-at", NULL, NULL, G_MININT64, G_MAXINT64, 0, rw);
+  properties[PROP_VERSION] = g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, rw);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sb_file_init (SbFile *self)
+{
+}
+
+SbFile *
+sb_file_new (const char *owner,
+             const char *name)
+{
+  g_return_val_if_fail (owner != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_object_new (SB_TYPE_FILE, "owner", owner, "name", name, NULL);
+}
+
+SbFile *
+sb_file_copy (SbFile *self)
+{
+  SbFile *copy;
+
+  g_return_val_if_fail (SB_IS_FILE (self), NULL);
+
+  copy = sb_file_new (self->owner, self->name);
+  copy->object_key = g_strdup (self->object_key);
+  copy->content_type = g_strdup (self->content_type);
+  copy->checksum = g_strdup (self->checksum);
+  copy->description = g_strdup (self->description);
+  copy->size = self->size;
+  copy->created_at = self->created_at;
+  copy->modified_at = self->modified_at;
+  copy->version = self->version;
+  return copy;
+}
+
+const char *
+sb_file_get_owner (SbFile *self)
+{
+  g_return_val_if_fail (SB_IS_FILE (self), NULL);
+  return self->owner;
+}
+
+static void
+set_string (SbFile      *self,
+            char       **field,
+            const char  *value,
+            guint        prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+#define DEFINE_STRING(field, PROP)                                       \
+  const char *                                                           \
+  sb_file_get_##field (SbFile *self)                                     \
+  {                                                                      \
+    g_return_val_if_fail (SB_IS_FILE (self), NULL);                      \
+    return self->field ? self->field : "";                               \
+  }                                                                      \
+  void                                                                   \
+  sb_file_set_##field (SbFile *self, const char *value)                  \
+  {                                                                      \
+    g_return_if_fail (SB_IS_FILE (self));                                \
+    set_string (self, &self->field, value, PROP);                        \
+  }
+
+#define DEFINE_NUMBER(type, field, PROP)                                 \
+  type                                                                   \
+  sb_file_get_##field (SbFile *self)                                     \
+  {                                                                      \
+    g_return_val_if_fail (SB_IS_FILE (self), 0);                         \
+    return self->field;                                                  \
+  }                                                                      \
+  void                                                                   \
+  sb_file_set_##field (SbFile *self, type value)                         \
+  {                                                                      \
+    g_return_if_fail (SB_IS_FILE (self));                                \
+    if (self->field == value)                                            \
+      return;                                                            \
+    self->field = value;                                                 \
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);        \
+  }
+
+DEFINE_STRING (name, PROP_NAME)
+DEFINE_STRING (object_key, PROP_OBJECT_KEY)
+DEFINE_STRING (content_type, PROP_CONTENT_TYPE)
+DEFINE_STRING (checksum, PROP_CHECKSUM)
+DEFINE_STRING (description, PROP_DESCRIPTION)
+DEFINE_NUMBER (guint64, size, PROP_SIZE)
+DEFINE_NUMBER (gint64, created_at, PROP_CREATED_AT)
+DEFINE_NUMBER (gint64, modified_at, PROP_MODIFIED_AT)
+DEFINE_NUMBER (gint64, version, PROP_VERSION)

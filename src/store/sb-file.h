@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define SB_TYPE_FILE (sb_file_get_type ())
+G_DECLARE_FINAL_TYPE (SbFile, sb_file, SB, FILE, GObject)
+
+/* A file record: the metadata of one stored file. Every field is a GObject
+ * property so list views can sort and bind on them. Times are Unix
+ * microseconds (UTC); @version grows by one on every change and guards
+ * conditional writes. */
+SbFile      *sb_file_new                (const char *owner,
+                                         const char *name);
+SbFile      *sb_file_copy               (SbFile     *self);
+const char  *sb_file_get_owner          (SbFile     *self);
+const char  *sb_file_get_name           (SbFile     *self);
+void         sb_file_set_name           (SbFile     *self,
+                                         const char *name);
+const char  *sb_file_get_object_key     (SbFile     *self);
+void         sb_file_set_object_key     (SbFile     *self,
+                                         const char *object_key);
+guint64      sb_file_get_size           (SbFile     *self);
+void         sb_file_set_size           (SbFile     *self,
+                                         guint64     size);
+const char  *sb_file_get_content_type   (SbFile     *self);
+void         sb_file_set_content_type   (SbFile     *self,
+                                         const char *content_type);
+const char  *sb_file_get_checksum       (SbFile     *self);
+void         sb_file_set_checksum       (SbFile     *self,
+                                         const char *checksum);
+const char  *sb_file_get_description    (SbFile     *self);
+void         sb_file_set_description    (SbFile     *self,
+                                         const char *description);
+gint64       sb_file_get_created_at     (SbFile     *self);
+void         sb_file_set_created_at     (SbFile     *self,
+                                         gint64      created_at);
+gint64       sb_file_get_modified_at    (SbFile     *self);
+void         sb_file_set_modified_at    (SbFile     *self,
+                                         gint64      modified_at);
+gint64       sb_file_get_version        (SbFile     *self);
+void         sb_file_set_version        (SbFile     *self,
+                                         gint64      version);
+
+G_END_DECLS

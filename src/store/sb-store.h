@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sb-file.h"
+#include "sb-session.h"
+#include "sb-user.h"
+
+G_BEGIN_DECLS
+
+#define SB_STORE_ERROR (sb_store_error_quark ())
+
+typedef enum {
+  SB_STORE_ERROR_FAILED,
+  SB_STORE_ERROR_NOT_FOUND,     /* no such record or blob */
+  SB_STORE_ERROR_EXISTS,        /* a record with that key already exists */
+  SB_STORE_ERROR_CONFLICT,      /* the record changed since it was read */
+  SB_STORE_ERROR_UNAVAILABLE,   /* the backend cannot be reached or refuses us */
+  SB_STORE_ERROR_CORRUPT,       /* stored data failed an integrity check */
+} SbStoreError;
+
+GQuark sb_store_error_quark (void);
+
+#define SB_TYPE_STORE (sb_store_get_type ())
+G_DECLARE_INTERFACE (SbStore, sb_store, SB, STORE, GObject)
+
+/**
+ * SbStoreInterface:
+ *
+ * Where StorageBox keeps users, file records, sessions and blobs. Every
+ * method is asynchronous and none blocks the calling thread's main context.
+ * Records are compared and replaced whole; a file record's `version` guards
+ * conditional writes so two writers never silently overwrite each other.
+ *
+ * Blobs are written from a #GInputStream and read back as one, so no file is
+ * ever held in memory; a blob becomes visible only once completely written,
+ * and a failed or cancelled write leaves nothing behind.
+ *
+ * The contract every implementation keeps (tests/store/ checks it):
+ * - user_create: %SB_STORE_ERROR_EXISTS if the (already lower-cased) username
+ *   is taken, even when two creations race.
+ * - user_update: replaces email, password hash, role and updated_at;
+ *   %SB_STORE_ERROR_NOT_FOUND if there is no such user.
+ * - file_list: every record of @owner, sorted by name (bytewise).
+ * - file_create: %SB_STORE_ERROR_EXISTS if (owner, name) exists.
+ * - file_update: replaces the record (owner, name) whole, including its new
+ *   version, only if its stored version equals @expected_version
+ *   (%SB_STORE_ERROR_CONFLICT otherwise, %SB_STORE_ERROR_NOT_FOUND if gone).
+ * - file_rename: moves record (owner, @old_name), whose stored version must be
+ *   @expected_version, to the name and contents of @file;
+ *   %SB_STORE_ERROR_EXISTS if that name is taken.
+ * - file_delete: @expected_version < 0 deletes whatever is there;
+ *   %SB_STORE_ERROR_NOT_FOUND if nothing is.
+ * - session_get: returns the session even if expired (the caller decides);
+ *   session_delete and blob_delete succeed when there is nothing to delete.
+ * - blob_write: returns a new key `<owner>/<random id>`, the byte count and
+ *   the hex SHA-256 of what was read from @source until end of stream;
+ *   @size_hint is the expected size or -1.
+ * - blob_read: @length -1 reads to the end; %SB_STORE_ERROR_NOT_FOUND if the
+ *   key does not exist.
+ */
+struct _SbStoreInterface
+{
+  GTypeInterface parent_iface;
+
+  void          (*user_create_async)             (SbStore             *self,
+                                                  SbUser              *user,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*user_create_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*user_get_async)                (SbStore             *self,
+                                                  const char          *username,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  SbUser       *(*user_get_finish)               (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*user_update_async)             (SbStore             *self,
+                                                  SbUser              *user,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*user_update_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+  void          (*file_list_async)               (SbStore             *self,
+                                                  const char          *owner,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  GPtrArray    *(*file_list_finish)              (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*file_get_async)                (SbStore             *self,
+                                                  const char          *owner,
+                                                  const char          *name,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  SbFile       *(*file_get_finish)               (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*file_create_async)             (SbStore             *self,
+                                                  SbFile              *file,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*file_create_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*file_update_async)             (SbStore             *self,
+                                                  SbFile              *file,
+                                                  gint64               expected_version,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*file_update_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*file_rename_async)             (SbStore             *self,
+                                                  SbFile              *file,
+                                                  const char          *old_name,
+                                                  gint64               expected_version,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*file_rename_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*file_delete_async)             (SbStore             *self,
+                                                  const char          *owner,
+                                                  const char          *name,
+                                                  gint64               expected_version,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*file_delete_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+  void          (*session_create_async)          (SbStore             *self,
+                                                  SbSession           *session,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*session_create_finish)         (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*session_get_async)             (SbStore             *self,
+                                                  const char          *token_hash,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  SbSession    *(*session_get_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*session_delete_async)          (SbStore             *self,
+                                                  const char          *token_hash,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*session_delete_finish)         (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*session_delete_for_user_async) (SbStore             *self,
+                                                  const char          *username,
+                                                  const char          *except_token_hash,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*session_delete_for_user_finish) (SbStore            *self,
+                                                   GAsyncResult       *result,
+                                                   GError            **error);
+
+  void          (*blob_write_async)              (SbStore             *self,
+                                                  const char          *owner,
+                                                  const char          *name,
+                                                  const char          *content_type,
+                                                  GInputStream        *source,
+                                                  gint64               size_hint,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  char         *(*blob_write_finish)             (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  guint64             *size,
+                                                  char               **sha256,
+                                                  GError             **error);
+  void          (*blob_read_async)               (SbStore             *self,
+                                                  const char          *key,
+                                                  guint64              offset,
+                                                  gint64               length,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  GInputStream *(*blob_read_finish)              (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*blob_delete_async)             (SbStore             *self,
+                                                  const char          *key,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*blob_delete_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+};
+
+void          sb_store_user_create_async              (SbStore             *self,
+                                                       SbUser              *user,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_user_create_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_user_get_async                 (SbStore             *self,
+                                                       const char          *username,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+SbUser       *sb_store_user_get_finish                (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_user_update_async              (SbStore             *self,
+                                                       SbUser              *user,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_user_update_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void          sb_store_file_list_async                (SbStore             *self,
+                                                       const char          *owner,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray    *sb_store_file_list_finish               (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_file_get_async                 (SbStore             *self,
+                                                       const char          *owner,
+                                                       const char          *name,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+SbFile       *sb_store_file_get_finish                (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_file_create_async              (SbStore             *self,
+                                                       SbFile              *file,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_file_create_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_file_update_async              (SbStore             *self,
+                                                       SbFile              *file,
+                                                       gint64               expected_version,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_file_update_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_file_rename_async              (SbStore             *self,
+                                                       SbFile              *file,
+                                                       const char          *old_name,
+                                                       gint64               expected_version,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_file_rename_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_file_delete_async              (SbStore             *self,
+                                                       const char          *owner,
+                                                       const char          *name,
+                                                       gint64               expected_version,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_file_delete_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void          sb_store_session_create_async           (SbStore             *self,
+                                                       SbSession           *session,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_session_create_finish          (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_session_get_async              (SbStore             *self,
+                                                       const char          *token_hash,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+SbSession    *sb_store_session_get_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_session_delete_async           (SbStore             *self,
+                                                       const char          *token_hash,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_session_delete_finish          (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_session_delete_for_user_async  (SbStore             *self,
+                                                       const char          *username,
+                                                       const char          *except_token_hash,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_session_delete_for_user_finish (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void          sb_store_blob_write_async               (SbStore             *self,
+                                                       const char          *owner,
+                                                       const char          *name,
+                                                       const char          *content_type,
+                                                       GInputStream        *source,
+                                                       gint64               size_hint,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+char         *sb_store_blob_write_finish              (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       guint64             *size,
+                                                       char               **sha256,
+                                                       GError             **error);
+void          sb_store_blob_read_async                (SbStore             *self,
+                                                       const char          *key,
+                                                       guint64              offset,
+                                                       gint64               length,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GInputStream *sb_store_blob_read_finish               (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_blob_delete_async              (SbStore             *self,
+                                                       const char          *key,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_blob_delete_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+G_END_DECLS
