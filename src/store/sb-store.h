@@ -52,8 +52,9 @@ G_DECLARE_INTERFACE (SbStore, sb_store, SB, STORE, GObject)
  *   %SB_STORE_ERROR_EXISTS if that name is taken.
  * - file_delete: @expected_version < 0 deletes whatever is there;
  *   %SB_STORE_ERROR_NOT_FOUND if nothing is.
- * - session_get: returns the session even if expired (the caller decides);
- *   session_delete and blob_delete succeed when there is nothing to delete.
+ * - session_get: may return an expired session (stores sweep them lazily;
+ *   the caller checks expires_at); session_delete and blob_delete succeed
+ *   when there is nothing to delete.
  * - blob_write: returns a new key `<owner>/<random id>`, the byte count and
  *   the hex SHA-256 of what was read from @source until end of stream;
  *   @size_hint is the expected size or -1.

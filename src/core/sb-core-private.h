@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Turns an error from the store layer into an SB_ERROR a user can read;
+ * @not_found / @exists give the message for those codes (may be NULL). */
+GError *sb_error_from_store   (const GError *error,
+                               const char   *not_found,
+                               const char   *exists);
+char   *sb_random_token       (void);
+
+G_END_DECLS

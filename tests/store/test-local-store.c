@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "sb-local-store.h"
+#include "sb-test-util.h"
+#include "store-conformance.h"
+
+static SbStore *
+local_open (gpointer *backend_data)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = sb_test_make_tmpdir ("sb-local-store-XXXXXX");
+  SbLocalStore *store = sb_local_store_new (dir, &error);
+
+  g_assert_no_error (error);
+  *backend_data = dir;
+  return SB_STORE (store);
+}
+
+static void
+local_close (SbStore  *store,
+             gpointer  backend_data)
+{
+  sb_test_assert_finalized (store);
+  sb_test_rm_rf (backend_data);
+  g_free (backend_data);
+}
+
+/* Complete blobs of the owner plus any partial write in progress. */
+static guint
+local_count_blobs (gpointer    backend_data,
+                   const char *owner)
+{
+  g_autofree char *blobs = g_build_filename (backend_data, "blobs", owner, NULL);
+  g_autofree char *tmp = g_build_filename (backend_data, "tmp", NULL);
+
+  return sb_test_count_files (blobs) + sb_test_count_files (tmp);
+}
+
+static const SbStoreBackend local_backend = {
+  .name = "local",
+  .open = local_open,
+  .close = local_close,
+  .count_blobs = local_count_blobs,
+};
+
+/* What only the local store promises: its files survive a reopen, and a
+ * crash's leftovers in tmp/ are swept at start-up. */
+static void
+test_reopen_keeps_data_and_sweeps_tmp (void)
+{
+  g_autofree char *dir = sb_test_make_tmpdir ("sb-local-reopen-XXXXXX");
+  g_autofree char *tmp_file = g_build_filename (dir, "tmp", "leftover", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  SbLocalStore *store = sb_local_store_new (dir, &error);
+  g_autoptr(SbUser) user = sb_user_new ("keeper", "k@example.com", "h", "user", 1, 1);
+  g_autoptr(SbUser) got = NULL;
+
+  g_assert_no_error (error);
+  sb_store_user_create_async (SB_STORE (store), user, NULL, sb_test_result_cb, &result);
+  g_assert_true (sb_store_user_create_finish (SB_STORE (store), sb_test_await (&result), &error));
+  g_clear_object (&result);
+  sb_test_assert_finalized (store);
+
+  g_assert_true (g_file_set_contents (tmp_file, "partial", -1, NULL));
+  store = sb_local_store_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (tmp_file, G_FILE_TEST_EXISTS));
+
+  sb_store_user_get_async (SB_STORE (store), "keeper", NULL, sb_test_result_cb, &result);
+  got = sb_store_user_get_finish (SB_STORE (store), sb_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sb_user_get_email (got), ==, "k@example.com");
+
+  g_clear_object (&result);
+  sb_test_assert_finalized (store);
+  sb_test_rm_rf (dir);
+}
+
+static void
+test_unusable_data_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = sb_test_make_tmpdir ("sb-local-bad-XXXXXX");
+  g_autofree char *file = g_build_filename (dir, "not-a-dir", NULL);
+  SbLocalStore *store;
+
+  g_assert_true (g_file_set_contents (file, "x", -1, NULL));
+  store = sb_local_store_new (file, &error);
+  g_assert_null (store);
+  g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, "not-a-dir"));
+  sb_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/local/reopen-keeps-data-and-sweeps-tmp",
+                   test_reopen_keeps_data_and_sweeps_tmp);
+  g_test_add_func ("/store/local/unusable-data-dir", test_unusable_data_dir);
+  sb_store_conformance_add_tests (&local_backend);
+  return sb_store_conformance_run ();
+}
