@@ -302,7 +302,7 @@ sign_up_hash_cb (GObject      *object,
     }
   op->user = sb_user_new (op->username, op->email, hash, "user", now, now);
   sb_store_user_create_async (self->store, op->user, g_task_get_cancellable (task),
-                              sign_up_create_cb, g_steal_pointer (&task));
+                              sign_up_create_cb, g_object_ref (task));
 }
 
 static void
@@ -330,7 +330,7 @@ sign_up_check_cb (GObject      *object,
       return;
     }
   sb_password_hash_async (op->password, g_task_get_cancellable (task), sign_up_hash_cb,
-                          g_steal_pointer (&task));
+                          g_object_ref (task));
 }
 
 /**
@@ -476,7 +476,7 @@ log_in_user_cb (GObject      *object,
     }
   sb_password_verify_async (op->user ? sb_user_get_password_hash (op->user) : dummy_hash,
                             op->password, g_task_get_cancellable (task), log_in_verify_cb,
-                            g_steal_pointer (&task));
+                            g_object_ref (task));
 }
 
 static char *
@@ -718,7 +718,7 @@ change_password_update_cb (GObject      *object,
     }
   sb_store_session_delete_for_user_async (SB_STORE (object), op->username, op->token_hash,
                                           g_task_get_cancellable (task),
-                                          change_password_sessions_cb, g_steal_pointer (&task));
+                                          change_password_sessions_cb, g_object_ref (task));
 }
 
 static void
@@ -740,7 +740,7 @@ change_password_hash_cb (GObject      *object,
   sb_user_set_password_hash (op->user, hash);
   sb_user_set_updated_at (op->user, g_get_real_time ());
   sb_store_user_update_async (self->store, op->user, g_task_get_cancellable (task),
-                              change_password_update_cb, g_steal_pointer (&task));
+                              change_password_update_cb, g_object_ref (task));
 }
 
 static void
@@ -767,7 +767,7 @@ change_password_verify_cb (GObject      *object,
       return;
     }
   sb_password_hash_async (op->new_password, g_task_get_cancellable (task),
-                          change_password_hash_cb, g_steal_pointer (&task));
+                          change_password_hash_cb, g_object_ref (task));
 }
 
 static void
@@ -787,7 +787,7 @@ change_password_user_cb (GObject      *object,
     }
   sb_password_verify_async (sb_user_get_password_hash (op->user), op->password,
                             g_task_get_cancellable (task), change_password_verify_cb,
-                            g_steal_pointer (&task));
+                            g_object_ref (task));
 }
 
 /**
@@ -909,7 +909,7 @@ profile_user_cb (GObject      *object,
       return;
     }
   sb_store_file_list_async (SB_STORE (object), op->username, g_task_get_cancellable (task),
-                            profile_files_cb, g_steal_pointer (&task));
+                            profile_files_cb, g_object_ref (task));
 }
 
 void

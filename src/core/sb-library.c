@@ -87,6 +87,29 @@ sb_library_get_max_file_size (SbLibrary *self)
  * Returns: a MIME type for a file: the declared one if it is specific,
  *   otherwise a guess from the name, otherwise application/octet-stream.
  */
+static gboolean
+is_mime_token (const char *start,
+               gsize       len)
+{
+  if (len == 0)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (start[i]) && strchr ("!#$&^_.+-", start[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* Only a plain "type/subtype": whatever else a client sends is ignored
+ * rather than echoed into a response header later. */
+static gboolean
+is_plain_mime_type (const char *type)
+{
+  const char *slash = strchr (type, '/');
+
+  return slash != NULL && strlen (type) < 128 && is_mime_token (type, (gsize) (slash - type)) &&
+         is_mime_token (slash + 1, strlen (slash + 1));
+}
+
 char *
 sb_library_guess_content_type (const char *name,
                                const char *declared)
@@ -94,14 +117,9 @@ sb_library_guess_content_type (const char *name,
   g_autofree char *guessed = NULL;
   gboolean uncertain = FALSE;
 
-  if (declared && *declared && g_strcmp0 (declared, "application/octet-stream") != 0 &&
-      strchr (declared, '/') != NULL && strlen (declared) < 128)
-    {
-      for (const char *p = declared; *p; p++)
-        if (g_ascii_iscntrl (*p) || *p == ' ' || *p == '"')
-          return g_strdup ("application/octet-stream");
-      return g_ascii_strdown (declared, -1);
-    }
+  if (declared && is_plain_mime_type (declared) &&
+      g_ascii_strcasecmp (declared, "application/octet-stream") != 0)
+    return g_ascii_strdown (declared, -1);
 
   guessed = g_content_type_guess (name, NULL, 0, &uncertain);
   if (guessed && !uncertain)
@@ -181,6 +199,7 @@ typedef struct
   char            *new_name;
   char            *description;
   char            *content_type;
+  GInputStream    *source;
   SbStagedContent *content;
   SbFile          *current;
   SbFile          *file;
@@ -199,6 +218,7 @@ op_free (Op *op)
   g_free (op->new_name);
   g_free (op->description);
   g_free (op->content_type);
+  g_clear_object (&op->source);
   g_clear_pointer (&op->content, sb_staged_content_free);
   g_clear_object (&op->current);
   g_clear_object (&op->file);
@@ -280,7 +300,12 @@ stage_cb (GObject      *object,
 
   if (key == NULL)
     {
-      return_store_error (task, error, op->name);
+      /* The uploader's side broke off (or sent too much): not a storage
+       * problem, and the error already says what happened. */
+      if (sb_progress_input_stream_get_failed (SB_PROGRESS_INPUT_STREAM (op->source)))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        return_store_error (task, error, op->name);
       return;
     }
 
@@ -318,7 +343,6 @@ sb_library_stage_async (SbLibrary             *self,
                         gpointer               user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GInputStream) counted = NULL;
   GError *error = NULL;
   Op *op;
 
@@ -342,9 +366,9 @@ sb_library_stage_async (SbLibrary             *self,
     }
 
   op->content_type = sb_library_guess_content_type (op->name, content_type);
-  counted = sb_progress_input_stream_new (source, self->max_file_size, size_hint, progress,
-                                          progress_data);
-  sb_store_blob_write_async (self->store, owner, op->name, op->content_type, counted, size_hint,
+  op->source = sb_progress_input_stream_new (source, self->max_file_size, size_hint, progress,
+                                             progress_data);
+  sb_store_blob_write_async (self->store, owner, op->name, op->content_type, op->source, size_hint,
                              cancellable, stage_cb, g_steal_pointer (&task));
 }
 
@@ -769,7 +793,7 @@ open_get_cb (GObject      *object,
     }
   sb_store_blob_read_async (SB_STORE (object), sb_file_get_object_key (op->file), op->offset,
                             op->length, g_task_get_cancellable (task), open_read_cb,
-                            g_steal_pointer (&task));
+                            g_object_ref (task));
 }
 
 /**

@@ -14,6 +14,7 @@ struct _SbProgressInputStream
   gint64                 expected_size;
   GFileProgressCallback  progress;
   gpointer               progress_data;
+  gboolean               failed;
 };
 
 G_DEFINE_FINAL_TYPE (SbProgressInputStream, sb_progress_input_stream, G_TYPE_FILTER_INPUT_STREAM)
@@ -45,8 +46,11 @@ sb_progress_input_stream_read (GInputStream  *stream,
   GInputStream *base = g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (stream));
   gssize n = g_input_stream_read (base, buffer, count, cancellable, error);
 
-  if (n > 0 && !account (self, n, error))
-    return -1;
+  if (n < 0 || (n > 0 && !account (self, n, error)))
+    {
+      self->failed = TRUE;
+      return -1;
+    }
   return n;
 }
 
@@ -62,6 +66,7 @@ base_read_cb (GObject      *object,
 
   if (n < 0 || (n > 0 && !account (self, n, &error)))
     {
+      self->failed = TRUE;
       g_task_return_error (task, error);
       return;
     }
@@ -138,4 +143,17 @@ sb_progress_input_stream_get_count (SbProgressInputStream *self)
 {
   g_return_val_if_fail (SB_IS_PROGRESS_INPUT_STREAM (self), 0);
   return self->count;
+}
+
+/**
+ * sb_progress_input_stream_get_failed:
+ *
+ * Returns: whether reading failed here (the source broke off, or went over
+ *   the limit), as opposed to wherever the data was going.
+ */
+gboolean
+sb_progress_input_stream_get_failed (SbProgressInputStream *self)
+{
+  g_return_val_if_fail (SB_IS_PROGRESS_INPUT_STREAM (self), FALSE);
+  return self->failed;
 }

@@ -17,6 +17,7 @@ GInputStream *sb_progress_input_stream_new       (GInputStream          *base,
                                                   gint64                 expected_size,
                                                   GFileProgressCallback  progress,
                                                   gpointer               progress_data);
-guint64       sb_progress_input_stream_get_count (SbProgressInputStream *self);
+guint64       sb_progress_input_stream_get_count  (SbProgressInputStream *self);
+gboolean      sb_progress_input_stream_get_failed (SbProgressInputStream *self);
 
 G_END_DECLS
