@@ -10,6 +10,5 @@ G_BEGIN_DECLS
 GError *sb_error_from_store   (const GError *error,
                                const char   *not_found,
                                const char   *exists);
-char   *sb_random_token       (void);
 
 G_END_DECLS

@@ -767,6 +767,26 @@ open_read_cb (GObject      *object,
   g_task_return_pointer (task, stream, g_object_unref);
 }
 
+/* Checks the range against the record, then opens the blob. */
+static void
+read_blob (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  SbLibrary *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  guint64 size = sb_file_get_size (op->file);
+
+  if (op->offset > size || (op->length >= 0 && op->offset + (guint64) op->length > size))
+    {
+      g_task_return_new_error (task, SB_ERROR, SB_ERROR_INVALID,
+                               _("The requested range is outside the file."));
+      g_object_unref (task);
+      return;
+    }
+  sb_store_blob_read_async (self->store, sb_file_get_object_key (op->file), op->offset,
+                            op->length, cancellable, open_read_cb, task);
+}
+
 static void
 open_get_cb (GObject      *object,
              GAsyncResult *result,
@@ -775,7 +795,6 @@ open_get_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  guint64 size;
 
   op->file = sb_store_file_get_finish (SB_STORE (object), result, &error);
   if (op->file == NULL)
@@ -783,17 +802,49 @@ open_get_cb (GObject      *object,
       return_store_error (task, error, op->name);
       return;
     }
+  read_blob (g_steal_pointer (&task));
+}
 
-  size = sb_file_get_size (op->file);
-  if (op->offset > size || (op->length >= 0 && op->offset + (guint64) op->length > size))
-    {
-      g_task_return_new_error (task, SB_ERROR, SB_ERROR_INVALID,
-                               _("The requested range is outside the file."));
-      return;
-    }
-  sb_store_blob_read_async (SB_STORE (object), sb_file_get_object_key (op->file), op->offset,
-                            op->length, g_task_get_cancellable (task), open_read_cb,
-                            g_object_ref (task));
+/**
+ * sb_library_read_async:
+ * @file: a record just read through this library
+ * @length: bytes to read from @offset, or -1 for the rest of the file
+ *
+ * Opens the content of @file, when the caller already has its record (to
+ * choose a range, say) and need not look it up again.
+ */
+void
+sb_library_read_async (SbLibrary           *self,
+                       SbFile              *file,
+                       guint64              offset,
+                       gint64               length,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+  Op *op;
+
+  g_return_if_fail (SB_IS_LIBRARY (self));
+  g_return_if_fail (SB_IS_FILE (file));
+
+  task = op_task_new (self, SB_SOURCE_TAG (sb_library_read_async), sb_file_get_owner (file),
+                      cancellable, callback, user_data, &op);
+  g_task_set_check_cancellable (task, TRUE);
+  op->name = g_strdup (sb_file_get_name (file));
+  op->file = g_object_ref (file);
+  op->offset = offset;
+  op->length = length;
+  read_blob (task);
+}
+
+GInputStream *
+sb_library_read_finish (SbLibrary     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

@@ -104,6 +104,16 @@ GInputStream    *sb_library_open_finish        (SbLibrary              *self,
                                                 GAsyncResult           *result,
                                                 SbFile                **file,
                                                 GError                **error);
+void             sb_library_read_async         (SbLibrary              *self,
+                                                SbFile                 *file,
+                                                guint64                 offset,
+                                                gint64                  length,
+                                                GCancellable           *cancellable,
+                                                GAsyncReadyCallback     callback,
+                                                gpointer                user_data);
+GInputStream    *sb_library_read_finish        (SbLibrary              *self,
+                                                GAsyncResult           *result,
+                                                GError                **error);
 void             sb_library_edit_async         (SbLibrary              *self,
                                                 const char             *owner,
                                                 const char             *name,

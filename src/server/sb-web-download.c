@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sb-web-server-private.h"
+
+/* Big enough to keep the socket busy, small enough that thousands of
+ * downloads at once stay within memory. */
+#define CHUNK_SIZE (256 * 1024)
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  SbFile            *file;
+  GInputStream      *stream;
+  GCancellable      *cancellable;
+  guint              status;
+  guint64            offset;
+  guint64            remaining;
+  gulong             wrote_chunk_id;
+} Download;
+
+static void
+download_free (Download *download)
+{
+  g_clear_signal_handler (&download->wrote_chunk_id, download->msg);
+  g_clear_object (&download->stream);
+  g_clear_object (&download->file);
+  g_clear_object (&download->cancellable);
+  g_clear_object (&download->msg);
+  g_free (download);
+}
+
+/* Headers are out with a Content-Length; the only honest way to report a
+ * failure now is to cut the connection so the client sees a short body. */
+static void
+download_break (Download *download)
+{
+  g_autoptr(GIOStream) stream = NULL;
+
+  g_clear_signal_handler (&download->wrote_chunk_id, download->msg);
+  stream = soup_server_message_steal_connection (download->msg);
+  if (stream)
+    g_io_stream_close (stream, NULL, NULL);
+  download_free (download);
+}
+
+static void read_next (Download *download);
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Download *download = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result,
+                                                              &error);
+  SoupMessageBody *body;
+
+  if (g_cancellable_is_cancelled (download->cancellable))
+    {
+      /* The client went away; libsoup has already given up on the message. */
+      download_free (download);
+      return;
+    }
+  if (bytes == NULL || (g_bytes_get_size (bytes) == 0 && download->remaining > 0))
+    {
+      g_warning ("download broke off with %" G_GUINT64_FORMAT " bytes to go: %s",
+                 download->remaining, error ? error->message : "unexpected end of content");
+      download_break (download);
+      return;
+    }
+
+  body = soup_server_message_get_response_body (download->msg);
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      soup_message_body_complete (body);
+      soup_server_message_unpause (download->msg);
+      download_free (download);
+      return;
+    }
+
+  download->remaining -= MIN (download->remaining, g_bytes_get_size (bytes));
+  soup_message_body_append_bytes (body, bytes);
+  soup_server_message_unpause (download->msg);
+}
+
+static void
+read_next (Download *download)
+{
+  g_input_stream_read_bytes_async (download->stream, CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                                   download->cancellable, read_cb, download);
+}
+
+static void
+wrote_chunk_cb (SoupServerMessage *msg,
+                guint              chunk_size,
+                gpointer           user_data)
+{
+  Download *download = user_data;
+
+  /* One chunk in flight at a time: memory stays flat however slow the
+   * client reads. */
+  soup_server_message_pause (msg);
+  read_next (download);
+}
+
+/* RFC 6266: a plain ASCII fallback for old clients, and the exact UTF-8
+ * name in filename* for everyone else. */
+static char *
+content_disposition (const char *name)
+{
+  g_autofree char *ascii = g_strdup (name);
+  g_autofree char *encoded = g_uri_escape_string (name, NULL, FALSE);
+
+  for (char *p = ascii; *p; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f || *p == '"' || *p == '\\' || *p == '%' ||
+        *p == ';')
+      *p = '_';
+  return g_strdup_printf ("attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, encoded);
+}
+
+static gboolean
+if_range_matches (SoupMessageHeaders *request,
+                  const char         *etag)
+{
+  const char *if_range = soup_message_headers_get_one (request, "If-Range");
+
+  /* A date (or anything but our ETag) means the client's copy may be
+   * stale: send the whole file. */
+  return if_range == NULL || g_str_equal (if_range, etag);
+}
+
+static void
+send_headers (Download *download)
+{
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (download->msg);
+  SbFile *file = download->file;
+  g_autoptr(GDateTime) modified = NULL;
+  g_autofree char *etag = g_strdup_printf ("\"%s\"", sb_file_get_checksum (file));
+  g_autofree char *disposition = content_disposition (sb_file_get_name (file));
+  g_autofree char *last_modified = NULL;
+
+  modified = g_date_time_new_from_unix_utc (sb_file_get_modified_at (file) / G_USEC_PER_SEC);
+  last_modified = soup_date_time_to_string (modified, SOUP_DATE_HTTP);
+
+  soup_server_message_set_status (download->msg, download->status, NULL);
+  if (download->status == SOUP_STATUS_PARTIAL_CONTENT)
+    soup_message_headers_set_content_range (response, (goffset) download->offset,
+                                            (goffset) (download->offset + download->remaining - 1),
+                                            (goffset) sb_file_get_size (file));
+  soup_message_headers_set_content_type (response, sb_file_get_content_type (file), NULL);
+  soup_message_headers_set_content_length (response, (goffset) download->remaining);
+  soup_message_headers_replace (response, "Content-Disposition", disposition);
+  soup_message_headers_replace (response, "Accept-Ranges", "bytes");
+  soup_message_headers_replace (response, "ETag", etag);
+  soup_message_headers_replace (response, "Last-Modified", last_modified);
+  soup_message_headers_replace (response, "Cache-Control", "private, no-cache");
+  /* Whatever the file is, it never runs as a page of ours. */
+  soup_message_headers_replace (response, "Content-Security-Policy",
+                                "default-src 'none'; sandbox");
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (download->msg), FALSE);
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Download *download = user_data;
+  SbWebRequest *req = sb_web_request_get (download->msg);
+  g_autoptr(GError) error = NULL;
+
+  download->stream = sb_library_read_finish (SB_LIBRARY (object), result, &error);
+  if (download->stream == NULL)
+    {
+      if (!g_cancellable_is_cancelled (download->cancellable))
+        sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      download_free (download);
+      return;
+    }
+
+  send_headers (download);
+  req->responded = TRUE;
+  if (download->remaining == 0)
+    {
+      soup_message_body_complete (soup_server_message_get_response_body (download->msg));
+      soup_server_message_unpause (download->msg);
+      download_free (download);
+      return;
+    }
+  download->wrote_chunk_id = g_signal_connect (download->msg, "wrote-chunk",
+                                               G_CALLBACK (wrote_chunk_cb), download);
+  read_next (download);
+}
+
+static void
+get_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+  SbWebRequest *req = sb_web_request_get (msg);
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbFile) file = sb_library_get_finish (SB_LIBRARY (object), result, &error);
+  g_autofree char *etag = NULL;
+  SoupRange *ranges = NULL;
+  int n_ranges = 0;
+  Download *download;
+  guint64 size;
+
+  if (file == NULL)
+    {
+      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      return;
+    }
+
+  size = sb_file_get_size (file);
+  download = g_new0 (Download, 1);
+  download->msg = g_object_ref (msg);
+  download->file = g_object_ref (file);
+  download->cancellable = g_object_ref (req->cancellable);
+  download->status = SOUP_STATUS_OK;
+  download->remaining = size;
+
+  etag = g_strdup_printf ("\"%s\"", sb_file_get_checksum (file));
+  if (soup_message_headers_get_one (request, "Range") && if_range_matches (request, etag))
+    {
+      if (!soup_message_headers_get_ranges (request, (goffset) size, &ranges, &n_ranges))
+        {
+          g_autofree char *range = g_strdup_printf ("bytes */%" G_GUINT64_FORMAT, size);
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Content-Range", range);
+          sb_web_respond_error (req, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE,
+                                _("The requested part of the file does not exist."));
+          download_free (download);
+          return;
+        }
+      /* One range is what download managers and media players ask for;
+       * several at once (multipart/byteranges) get the whole file. */
+      if (n_ranges == 1)
+        {
+          download->status = SOUP_STATUS_PARTIAL_CONTENT;
+          download->offset = (guint64) ranges[0].start;
+          download->remaining = (guint64) (ranges[0].end - ranges[0].start + 1);
+        }
+      soup_message_headers_free_ranges (request, ranges);
+    }
+
+  if (g_str_equal (req->method, "HEAD"))
+    {
+      send_headers (download);
+      req->responded = TRUE;
+      soup_server_message_unpause (msg);
+      download_free (download);
+      return;
+    }
+
+  sb_library_read_async (SB_LIBRARY (object), file, download->offset,
+                         (gint64) download->remaining, req->cancellable, open_cb, download);
+}
+
+void
+sb_web_download (SbWebRequest *req,
+                 const char   *name)
+{
+  sb_library_get_async (sb_web_server_get_library (req->server), sb_web_request_username (req),
+                        name, req->cancellable, get_cb, g_object_ref (req->msg));
+}

@@ -1,0 +1,859 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "sb-error.h"
+#include "sb-templates.h"
+#include "sb-web-resources.h"
+#include "sb-web-server-private.h"
+
+#define SESSION_COOKIE "sb_session"
+#define CSRF_COOKIE "sb_csrf"
+#define FLASH_COOKIE "sb_flash"
+/* Forms other than uploads are a few fields; anything bigger is not ours. */
+#define MAX_FORM_BODY (64 * 1024)
+
+/* Every response, whatever produced it. No inline script or style anywhere,
+ * so the policy can be strict. */
+static const char content_security_policy[] =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+  "frame-ancestors 'none'; base-uri 'none'";
+
+struct _SbWebServer
+{
+  GObject      parent_instance;
+  SoupServer  *soup;
+  SbAccounts  *accounts;
+  SbLibrary   *library;
+  SbTemplates *templates;
+  gboolean     behind_proxy;
+  gboolean     secure_cookies;
+  gboolean     log_requests;
+  guint        active;
+};
+
+G_DEFINE_FINAL_TYPE (SbWebServer, sb_web_server, G_TYPE_OBJECT)
+
+/* Flash messages carried across a redirect: a code from this list and at
+ * most a file or user name, so nobody can plant arbitrary text. */
+static const struct
+{
+  const char *code;
+  const char *format;
+} flash_messages[] = {
+  { "uploaded", N_("“%s” was uploaded.") },
+  { "saved", N_("“%s” was saved.") },
+  { "deleted", N_("“%s” was deleted.") },
+  { "welcome", N_("Welcome to StorageBox, %s! Your account is ready.") },
+  { "logged-out", N_("You have logged out.") },
+  { "password", N_("Your password was changed. Your other sessions were logged out.") },
+};
+
+/* Requests */
+
+static void
+sb_web_request_free (SbWebRequest *req)
+{
+  if (req->server)
+    req->server->active--;
+  g_free (req->method);
+  g_free (req->path);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  g_clear_pointer (&req->form, g_hash_table_unref);
+  g_free (req->client_address);
+  g_free (req->token);
+  g_clear_object (&req->session);
+  g_free (req->anon_csrf);
+  g_free (req->flash_cookie);
+  g_clear_object (&req->cancellable);
+  g_clear_pointer (&req->upload, sb_upload_free);
+  g_free (req->id);
+  g_free (req);
+}
+
+SbWebRequest *
+sb_web_request_get (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), "sb-request");
+}
+
+static char *
+client_address (SbWebServer       *self,
+                SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *forwarded = soup_message_headers_get_list (headers, "X-Forwarded-For");
+
+  /* Behind a load balancer the peer is the balancer; it appends the real
+   * client as the last entry. Earlier entries are whatever the client
+   * claimed, so only the last one is trusted. */
+  if (self->behind_proxy && forwarded)
+    {
+      const char *last = strrchr (forwarded, ',');
+      g_autofree char *address = g_strdup (last ? last + 1 : forwarded);
+      return g_strdup (g_strstrip (address));
+    }
+  return g_strdup (soup_server_message_get_remote_host (msg));
+}
+
+static void
+read_cookies (SbWebRequest *req)
+{
+  GSList *cookies = soup_cookies_from_request (req->msg);
+
+  for (GSList *l = cookies; l; l = l->next)
+    {
+      const char *name = soup_cookie_get_name (l->data);
+      const char *value = soup_cookie_get_value (l->data);
+
+      if (g_str_equal (name, SESSION_COOKIE) && req->token == NULL)
+        req->token = g_strdup (value);
+      else if (g_str_equal (name, CSRF_COOKIE) && req->anon_csrf == NULL && strlen (value) == 43)
+        req->anon_csrf = g_strdup (value);
+      else if (g_str_equal (name, FLASH_COOKIE) && req->flash_cookie == NULL)
+        req->flash_cookie = g_strdup (value);
+    }
+  g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
+}
+
+SbWebRequest *
+sb_web_request_ensure (SbWebServer       *self,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query)
+{
+  SbWebRequest *req = sb_web_request_get (msg);
+  static guint64 counter;
+
+  if (req != NULL)
+    return req;
+
+  req = g_new0 (SbWebRequest, 1);
+  req->server = self;
+  self->active++;
+  req->msg = msg;
+  req->method = g_strdup (soup_server_message_get_method (msg));
+  req->path = g_strdup (path);
+  req->query = query ? g_hash_table_ref (query) : NULL;
+  req->client_address = client_address (self, msg);
+  req->cancellable = g_cancellable_new ();
+  req->started = g_get_monotonic_time ();
+  req->id = g_strdup_printf ("%" G_GINT64_MODIFIER "x-%" G_GUINT64_FORMAT,
+                             g_get_real_time () / G_USEC_PER_SEC, ++counter);
+  read_cookies (req);
+  g_object_set_data_full (G_OBJECT (msg), "sb-request", req,
+                          (GDestroyNotify) sb_web_request_free);
+  return req;
+}
+
+const char *
+sb_web_request_username (SbWebRequest *req)
+{
+  return req->session ? sb_session_get_username (req->session) : NULL;
+}
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  void             (*then) (SbWebRequest *req);
+} AuthStep;
+
+static void
+authenticate_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AuthStep *step = user_data;
+  g_autoptr(SoupServerMessage) msg = step->msg;
+  SbWebRequest *req = sb_web_request_get (msg);
+  g_autoptr(GError) error = NULL;
+  void (*then) (SbWebRequest *req) = step->then;
+
+  g_free (step);
+  req->session = sb_accounts_authenticate_finish (SB_ACCOUNTS (object), result, &error);
+  if (req->session == NULL && !g_error_matches (error, SB_ERROR, SB_ERROR_NOT_AUTHENTICATED))
+    {
+      /* The store is down or similar: say so rather than pretend the user
+       * is logged out. */
+      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      return;
+    }
+  then (req);
+}
+
+/* Resolves the session cookie (if any), then continues with @then. */
+void
+sb_web_request_authenticate (SbWebRequest  *req,
+                             void         (*then) (SbWebRequest *req))
+{
+  AuthStep *step;
+
+  if (req->token == NULL)
+    {
+      then (req);
+      return;
+    }
+  step = g_new0 (AuthStep, 1);
+  step->msg = g_object_ref (req->msg);
+  step->then = then;
+  sb_accounts_authenticate_async (req->server->accounts, req->token, req->cancellable,
+                                  authenticate_cb, step);
+}
+
+/* CSRF: logged in, the session's token; logged out (sign-up and log-in
+ * forms), a random token in a cookie that the form must echo. */
+const char *
+sb_web_request_csrf (SbWebRequest *req)
+{
+  if (req->session)
+    return sb_session_get_csrf (req->session);
+  if (req->anon_csrf == NULL)
+    {
+      req->anon_csrf = sb_random_token ();
+      req->new_anon_csrf = TRUE;
+    }
+  return req->anon_csrf;
+}
+
+static gboolean
+same_origin (SbWebRequest *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *origin = soup_message_headers_get_one (headers, "Origin");
+  const char *fetch_site = soup_message_headers_get_one (headers, "Sec-Fetch-Site");
+  const char *host = soup_message_headers_get_one (headers, "Host");
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *origin_host = NULL;
+
+  if (fetch_site && g_str_equal (fetch_site, "cross-site"))
+    return FALSE;
+  if (origin == NULL || g_str_equal (origin, "null"))
+    return origin == NULL;
+  uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || host == NULL || g_uri_get_host (uri) == NULL)
+    return FALSE;
+  origin_host = g_uri_get_port (uri) > 0
+                  ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
+                  : g_strdup (g_uri_get_host (uri));
+  return g_ascii_strcasecmp (origin_host, host) == 0;
+}
+
+gboolean
+sb_web_request_check_csrf (SbWebRequest *req,
+                           const char   *submitted)
+{
+  const char *expected;
+
+  if (submitted == NULL || !same_origin (req))
+    return FALSE;
+  expected = req->session ? sb_session_get_csrf (req->session) : req->anon_csrf;
+  if (expected == NULL || strlen (expected) != strlen (submitted) || *expected == '\0')
+    return FALSE;
+  return sodium_memcmp (expected, submitted, strlen (expected)) == 0;
+}
+
+/* Responses */
+
+JsonObject *
+sb_web_context_new (void)
+{
+  return json_object_new ();
+}
+
+char *
+sb_web_format_time (gint64   usec,
+                    gboolean iso)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+
+  if (time == NULL)
+    return g_strdup ("");
+  return g_date_time_format (time, iso ? "%Y-%m-%dT%H:%M:%SZ" : "%d %b %Y, %H:%M UTC");
+}
+
+void
+sb_web_file_to_json (JsonObject *object,
+                     SbFile     *file)
+{
+  g_autofree char *size = g_format_size (sb_file_get_size (file));
+  g_autofree char *created = sb_web_format_time (sb_file_get_created_at (file), FALSE);
+  g_autofree char *created_iso = sb_web_format_time (sb_file_get_created_at (file), TRUE);
+  g_autofree char *modified = sb_web_format_time (sb_file_get_modified_at (file), FALSE);
+  g_autofree char *modified_iso = sb_web_format_time (sb_file_get_modified_at (file), TRUE);
+
+  json_object_set_string_member (object, "name", sb_file_get_name (file));
+  json_object_set_string_member (object, "description", sb_file_get_description (file));
+  json_object_set_string_member (object, "size", size);
+  json_object_set_int_member (object, "bytes", (gint64) sb_file_get_size (file));
+  json_object_set_int_member (object, "version", sb_file_get_version (file));
+  json_object_set_string_member (object, "created", created);
+  json_object_set_string_member (object, "created_iso", created_iso);
+  json_object_set_string_member (object, "modified", modified);
+  json_object_set_string_member (object, "modified_iso", modified_iso);
+}
+
+static void
+add_cookie (SbWebRequest *req,
+            const char   *name,
+            const char   *value,
+            gint64        max_age)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  g_autofree char *cookie =
+    g_strdup_printf ("%s=%s; Path=/; Max-Age=%" G_GINT64_FORMAT "; HttpOnly; SameSite=Lax%s",
+                     name, value, max_age, req->server->secure_cookies ? "; Secure" : "");
+
+  soup_message_headers_append (headers, "Set-Cookie", cookie);
+}
+
+static void
+finish_response (SbWebRequest *req)
+{
+  if (req->new_anon_csrf)
+    add_cookie (req, CSRF_COOKIE, req->anon_csrf, 24 * 60 * 60);
+  /* A cookie that named no valid session is dropped. */
+  if (req->token && req->session == NULL)
+    add_cookie (req, SESSION_COOKIE, "", 0);
+  req->responded = TRUE;
+  soup_server_message_unpause (req->msg);
+}
+
+static char *
+flash_text (const char *cookie)
+{
+  g_autofree char *code = g_strdup (cookie);
+  g_autofree char *arg = NULL;
+  char *dot = strchr (code, '.');
+
+  if (dot)
+    {
+      gsize len = 0;
+      guchar *raw;
+      *dot = '\0';
+      raw = g_base64_decode (dot + 1, &len);
+      arg = g_strndup ((char *) raw, len);
+      g_free (raw);
+      if (!g_utf8_validate (arg, -1, NULL))
+        return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (flash_messages); i++)
+    if (g_str_equal (code, flash_messages[i].code))
+      {
+        const char *format = _(flash_messages[i].format);
+        if (strstr (format, "%s"))
+          return arg ? g_strdup_printf (format, arg) : NULL;
+        return g_strdup (format);
+      }
+  return NULL;
+}
+
+static void
+set_body (SbWebRequest *req,
+          guint         status,
+          const char   *content_type,
+          GBytes       *body)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  gsize size;
+  const char *data = g_bytes_get_data (body, &size);
+
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_COPY, data, size);
+}
+
+void
+sb_web_respond_page (SbWebRequest *req,
+                     guint         status,
+                     const char   *template_name,
+                     const char   *title,
+                     JsonObject   *context,
+                     const char   *error_message)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) html = NULL;
+  g_autofree char *flash = NULL;
+
+  g_return_if_fail (!req->responded);
+
+  json_object_set_string_member (context, "title", title);
+  json_object_set_string_member (context, "csrf", sb_web_request_csrf (req));
+  if (req->session)
+    {
+      JsonObject *user = json_object_new ();
+      json_object_set_string_member (user, "username", sb_session_get_username (req->session));
+      json_object_set_object_member (context, "user", user);
+    }
+
+  if (error_message)
+    {
+      JsonObject *object = json_object_new ();
+      json_object_set_string_member (object, "kind", "error");
+      json_object_set_string_member (object, "role", "alert");
+      json_object_set_string_member (object, "text", error_message);
+      json_object_set_object_member (context, "flash", object);
+    }
+  else if (req->flash_cookie && (flash = flash_text (req->flash_cookie)))
+    {
+      JsonObject *object = json_object_new ();
+      json_object_set_string_member (object, "kind", "success");
+      json_object_set_string_member (object, "role", "status");
+      json_object_set_string_member (object, "text", flash);
+      json_object_set_object_member (context, "flash", object);
+    }
+  if (req->flash_cookie)
+    add_cookie (req, FLASH_COOKIE, "", 0);
+
+  json_node_take_object (root, json_object_ref (context));
+  html = sb_templates_render (req->server->templates, template_name, root, &error);
+  if (html == NULL)
+    {
+      /* A template bug: a 500 that says so, rather than half a page. */
+      g_critical ("rendering %s failed: %s", template_name, error->message);
+      g_clear_pointer (&html, g_bytes_unref);
+      html = g_bytes_new_static ("Internal error\n", 15);
+      set_body (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", html);
+    }
+  else
+    set_body (req, status, "text/html; charset=utf-8", html);
+  finish_response (req);
+}
+
+void
+sb_web_respond_redirect (SbWebRequest *req,
+                         const char   *location,
+                         const char   *flash_code,
+                         const char   *flash_arg)
+{
+  g_return_if_fail (!req->responded);
+
+  if (flash_code)
+    {
+      g_autofree char *encoded = flash_arg ? g_base64_encode ((const guchar *) flash_arg,
+                                                              strlen (flash_arg)) : NULL;
+      g_autofree char *value = encoded ? g_strdup_printf ("%s.%s", flash_code, encoded)
+                                       : g_strdup (flash_code);
+      /* Base64 may contain '=', which cookie values allow. */
+      add_cookie (req, FLASH_COOKIE, value, 60);
+    }
+  soup_server_message_set_redirect (req->msg, SOUP_STATUS_SEE_OTHER, location);
+  finish_response (req);
+}
+
+void
+sb_web_respond_error (SbWebRequest *req,
+                      guint         status,
+                      const char   *message)
+{
+  g_autoptr(JsonObject) context = sb_web_context_new ();
+  const char *heading;
+
+  switch (status)
+    {
+    case SOUP_STATUS_NOT_FOUND: heading = _("Not found"); break;
+    case SOUP_STATUS_FORBIDDEN: heading = _("Not allowed"); break;
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE: heading = _("Too large"); break;
+    case SOUP_STATUS_SERVICE_UNAVAILABLE: heading = _("Temporarily unavailable"); break;
+    case SOUP_STATUS_METHOD_NOT_ALLOWED: heading = _("Not supported"); break;
+    default: heading = status >= 500 ? _("Something went wrong") : _("That did not work");
+    }
+  json_object_set_string_member (context, "heading", heading);
+  json_object_set_string_member (context, "message", message);
+  json_object_set_string_member (context, "back", req->session ? "/files" : "/");
+  json_object_set_string_member (context, "back_text",
+                                 req->session ? _("Back to your files") : _("Back to the start"));
+  sb_web_respond_page (req, status, "error", heading, context, NULL);
+}
+
+void
+sb_web_respond_login_needed (SbWebRequest *req)
+{
+  g_autofree char *next = g_uri_escape_string (req->path, "/", FALSE);
+  g_autofree char *location = g_strdup_printf ("/login?next=%s", next);
+
+  sb_web_respond_redirect (req, location, NULL, NULL);
+}
+
+void
+sb_web_respond_forbidden (SbWebRequest *req)
+{
+  sb_web_respond_error (req, SOUP_STATUS_FORBIDDEN,
+                        _("This form has expired or did not come from StorageBox. "
+                          "Please go back, reload the page and try again."));
+}
+
+guint
+sb_web_status_for_error (const GError *error)
+{
+  if (error->domain != SB_ERROR)
+    return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  switch ((SbError) error->code)
+    {
+    case SB_ERROR_INVALID: return SOUP_STATUS_BAD_REQUEST;
+    case SB_ERROR_EXISTS: return SOUP_STATUS_CONFLICT;
+    case SB_ERROR_NOT_FOUND: return SOUP_STATUS_NOT_FOUND;
+    case SB_ERROR_CONFLICT: return SOUP_STATUS_CONFLICT;
+    case SB_ERROR_TOO_LARGE: return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+    case SB_ERROR_BAD_CREDENTIALS: return SOUP_STATUS_UNAUTHORIZED;
+    case SB_ERROR_THROTTLED: return SOUP_STATUS_TOO_MANY_REQUESTS;
+    case SB_ERROR_NOT_AUTHENTICATED: return SOUP_STATUS_UNAUTHORIZED;
+    case SB_ERROR_UNAVAILABLE: return SOUP_STATUS_SERVICE_UNAVAILABLE;
+    case SB_ERROR_FAILED: break;
+    }
+  return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+}
+
+/* Session cookie helpers used by the pages */
+
+void
+sb_web_set_session_cookie (SbWebRequest *req,
+                           SbSession    *session)
+{
+  gint64 max_age = (sb_session_get_expires_at (session) - g_get_real_time ()) / G_USEC_PER_SEC;
+
+  g_free (req->token);
+  req->token = g_strdup (sb_session_get_token (session));
+  g_set_object (&req->session, session);
+  add_cookie (req, SESSION_COOKIE, sb_session_get_token (session), MAX (max_age, 1));
+}
+
+void
+sb_web_clear_session_cookie (SbWebRequest *req)
+{
+  add_cookie (req, SESSION_COOKIE, "", 0);
+  g_clear_pointer (&req->token, g_free);
+  g_clear_object (&req->session);
+}
+
+/* Server plumbing */
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (headers, "Content-Security-Policy", content_security_policy);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Referrer-Policy", "same-origin");
+}
+
+static void
+log_request (SbWebServer       *self,
+             SoupServerMessage *msg,
+             gboolean           aborted)
+{
+  SbWebRequest *req = sb_web_request_get (msg);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *now = NULL;
+  g_autoptr(GDateTime) time = NULL;
+
+  if (!self->log_requests || req == NULL)
+    return;
+
+  time = g_date_time_new_now_utc ();
+  now = g_date_time_format_iso8601 (time);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, now);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, req->id);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, req->method);
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, g_utf8_validate (req->path, -1, NULL) ? req->path : "?");
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, soup_server_message_get_status (msg));
+  json_builder_set_member_name (builder, "ms");
+  json_builder_add_int_value (builder, (g_get_monotonic_time () - req->started) / 1000);
+  json_builder_set_member_name (builder, "client");
+  json_builder_add_string_value (builder, req->client_address ? req->client_address : "");
+  if (req->session)
+    {
+      json_builder_set_member_name (builder, "user");
+      json_builder_add_string_value (builder, sb_session_get_username (req->session));
+    }
+  if (aborted)
+    {
+      json_builder_set_member_name (builder, "aborted");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  g_print ("%s\n", line);
+}
+
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  log_request (user_data, msg, FALSE);
+}
+
+static void
+request_aborted_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  SbWebRequest *req = sb_web_request_get (msg);
+
+  log_request (user_data, msg, TRUE);
+  if (req)
+    {
+      g_cancellable_cancel (req->cancellable);
+      sb_web_upload_abort (req);
+    }
+}
+
+static gboolean
+reject_early (SoupServerMessage *msg,
+              guint              status,
+              const char        *text)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (headers, "Connection", "close");
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, text,
+                                    strlen (text));
+  return TRUE;
+}
+
+/* After the headers, before the body: uploads start streaming here, and
+ * bodies that are too big are refused before they are read. */
+static void
+early_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SbWebServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  SbWebRequest *req;
+
+  if (sb_web_upload_is_route (method, path))
+    {
+      req = sb_web_request_ensure (self, msg, path, query);
+      sb_web_upload_begin (req);
+      return;
+    }
+
+  if (g_str_equal (method, "POST"))
+    {
+      if (encoding != SOUP_ENCODING_CONTENT_LENGTH)
+        reject_early (msg, SOUP_STATUS_LENGTH_REQUIRED, _("Forms must be sent with a length.\n"));
+      else if (length > MAX_FORM_BODY)
+        reject_early (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("That form is too large.\n"));
+    }
+}
+
+static void
+parse_form (SbWebRequest *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_str_equal (req->method, "POST"))
+    return;
+  if (type == NULL || g_ascii_strcasecmp (type, "application/x-www-form-urlencoded") != 0)
+    {
+      req->form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      return;
+    }
+  bytes = soup_message_body_flatten (body);
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  req->form = soup_form_decode (text);
+}
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  SbWebServer *self = user_data;
+  SbWebRequest *req = sb_web_request_ensure (self, msg, path, query);
+
+  soup_server_message_pause (msg);
+  if (req->upload)
+    {
+      sb_web_upload_body_done (req);
+      return;
+    }
+  parse_form (req);
+  sb_web_request_authenticate (req, sb_web_route);
+}
+
+/* GObject */
+
+static void
+sb_web_server_dispose (GObject *object)
+{
+  SbWebServer *self = SB_WEB_SERVER (object);
+
+  if (self->soup)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->library);
+  g_clear_object (&self->templates);
+  G_OBJECT_CLASS (sb_web_server_parent_class)->dispose (object);
+}
+
+static void
+sb_web_server_class_init (SbWebServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = sb_web_server_dispose;
+}
+
+static void
+sb_web_server_init (SbWebServer *self)
+{
+  self->log_requests = TRUE;
+}
+
+SbWebServer *
+sb_web_server_new (SbAccounts  *accounts,
+                   SbLibrary   *library,
+                   GError     **error)
+{
+  g_autoptr(SbWebServer) self = NULL;
+
+  g_return_val_if_fail (SB_IS_ACCOUNTS (accounts), NULL);
+  g_return_val_if_fail (SB_IS_LIBRARY (library), NULL);
+
+  /* Referencing the resource keeps it in the link; the constructor in the
+   * generated code registers it. */
+  g_assert (sb_web_get_resource () != NULL);
+
+  self = g_object_new (SB_TYPE_WEB_SERVER, NULL);
+  self->accounts = g_object_ref (accounts);
+  self->library = g_object_ref (library);
+  self->templates = sb_templates_new ();
+  if (!sb_templates_add_from_resource (self->templates, "/io/github/storagebox/web/templates",
+                                       error))
+    return NULL;
+
+  self->soup = soup_server_new ("server-header", "StorageBox", NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_aborted_cb), self);
+  soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handler, self, NULL);
+  return g_steal_pointer (&self);
+}
+
+SbAccounts *
+sb_web_server_get_accounts (SbWebServer *self)
+{
+  return self->accounts;
+}
+
+SbLibrary *
+sb_web_server_get_library (SbWebServer *self)
+{
+  return self->library;
+}
+
+void
+sb_web_server_set_behind_proxy (SbWebServer *self,
+                                gboolean     behind_proxy)
+{
+  g_return_if_fail (SB_IS_WEB_SERVER (self));
+  self->behind_proxy = behind_proxy;
+}
+
+void
+sb_web_server_set_secure_cookies (SbWebServer *self,
+                                  gboolean     secure)
+{
+  g_return_if_fail (SB_IS_WEB_SERVER (self));
+  self->secure_cookies = secure;
+}
+
+void
+sb_web_server_set_log_requests (SbWebServer *self,
+                                gboolean     log_requests)
+{
+  g_return_if_fail (SB_IS_WEB_SERVER (self));
+  self->log_requests = log_requests;
+}
+
+gboolean
+sb_web_server_listen (SbWebServer  *self,
+                      const char   *address,
+                      guint16       port,
+                      GError      **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+
+  g_return_val_if_fail (SB_IS_WEB_SERVER (self), FALSE);
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an IP address."), address);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (inet, port);
+  return soup_server_listen (self->soup, socket_address, 0, error);
+}
+
+guint16
+sb_web_server_get_port (SbWebServer *self)
+{
+  GSList *uris;
+  guint16 port = 0;
+
+  g_return_val_if_fail (SB_IS_WEB_SERVER (self), 0);
+
+  uris = soup_server_get_uris (self->soup);
+  if (uris)
+    port = (guint16) g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+/* For a graceful stop: new connections are refused while the requests in
+ * flight finish. */
+void
+sb_web_server_stop_listening (SbWebServer *self)
+{
+  GSList *listeners;
+
+  g_return_if_fail (SB_IS_WEB_SERVER (self));
+
+  listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l; l = l->next)
+    g_socket_close (l->data, NULL);
+  g_slist_free (listeners);
+}
+
+guint
+sb_web_server_get_active_requests (SbWebServer *self)
+{
+  g_return_val_if_fail (SB_IS_WEB_SERVER (self), 0);
+  return self->active;
+}
