@@ -228,11 +228,17 @@ get_cb (GObject      *object,
   download->remaining = size;
 
   etag = g_strdup_printf ("\"%s\"", sb_file_get_checksum (file));
-  if (soup_message_headers_get_one (request, "Range") && if_range_matches (request, etag))
+  /* A Range header we cannot parse is ignored (the whole file, as RFC 9110
+   * says); one we can parse but that lies past the end gets a 416. */
+  if (soup_message_headers_get_one (request, "Range") && if_range_matches (request, etag) &&
+      soup_message_headers_get_ranges (request, (goffset) size, &ranges, &n_ranges))
     {
-      if (!soup_message_headers_get_ranges (request, (goffset) size, &ranges, &n_ranges))
+      /* One range is what download managers and media players ask for;
+       * several at once (multipart/byteranges) get the whole file. */
+      if (n_ranges == 1 && (guint64) ranges[0].start >= size)
         {
           g_autofree char *range = g_strdup_printf ("bytes */%" G_GUINT64_FORMAT, size);
+          soup_message_headers_free_ranges (request, ranges);
           soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                         "Content-Range", range);
           sb_web_respond_error (req, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE,
@@ -240,13 +246,13 @@ get_cb (GObject      *object,
           download_free (download);
           return;
         }
-      /* One range is what download managers and media players ask for;
-       * several at once (multipart/byteranges) get the whole file. */
       if (n_ranges == 1)
         {
+          /* "bytes=5000-99999" of a smaller file means "to the end". */
+          goffset end = MIN (ranges[0].end, (goffset) size - 1);
           download->status = SOUP_STATUS_PARTIAL_CONTENT;
           download->offset = (guint64) ranges[0].start;
-          download->remaining = (guint64) (ranges[0].end - ranges[0].start + 1);
+          download->remaining = (guint64) (end - ranges[0].start + 1);
         }
       soup_message_headers_free_ranges (request, ranges);
     }

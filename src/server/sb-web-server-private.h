@@ -24,6 +24,7 @@ typedef struct
   char              *client_address;
   char              *token;         /* session cookie, if any */
   SbSession         *session;       /* set once authenticated */
+  gboolean           session_checked;
   char              *anon_csrf;     /* double-submit token for logged-out forms */
   gboolean           new_anon_csrf;
   char              *flash_cookie;  /* flash from the previous response */

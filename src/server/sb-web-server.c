@@ -102,21 +102,21 @@ client_address (SbWebServer       *self,
 static void
 read_cookies (SbWebRequest *req)
 {
-  GSList *cookies = soup_cookies_from_request (req->msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *header = soup_message_headers_get_list (headers, "Cookie");
+  GHashTable *cookies;
+  const char *value;
 
-  for (GSList *l = cookies; l; l = l->next)
-    {
-      const char *name = soup_cookie_get_name (l->data);
-      const char *value = soup_cookie_get_value (l->data);
-
-      if (g_str_equal (name, SESSION_COOKIE) && req->token == NULL)
-        req->token = g_strdup (value);
-      else if (g_str_equal (name, CSRF_COOKIE) && req->anon_csrf == NULL && strlen (value) == 43)
-        req->anon_csrf = g_strdup (value);
-      else if (g_str_equal (name, FLASH_COOKIE) && req->flash_cookie == NULL)
-        req->flash_cookie = g_strdup (value);
-    }
-  g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
+  if (header == NULL)
+    return;
+  cookies = soup_header_parse_semi_param_list (header);
+  if ((value = g_hash_table_lookup (cookies, SESSION_COOKIE)) && *value)
+    req->token = g_strdup (value);
+  if ((value = g_hash_table_lookup (cookies, CSRF_COOKIE)) && strlen (value) == 43)
+    req->anon_csrf = g_strdup (value);
+  if ((value = g_hash_table_lookup (cookies, FLASH_COOKIE)) && *value)
+    req->flash_cookie = g_strdup (value);
+  soup_header_free_param_list (cookies);
 }
 
 SbWebRequest *
@@ -173,6 +173,7 @@ authenticate_cb (GObject      *object,
   void (*then) (SbWebRequest *req) = step->then;
 
   g_free (step);
+  req->session_checked = TRUE;
   req->session = sb_accounts_authenticate_finish (SB_ACCOUNTS (object), result, &error);
   if (req->session == NULL && !g_error_matches (error, SB_ERROR, SB_ERROR_NOT_AUTHENTICATED))
     {
@@ -314,8 +315,9 @@ finish_response (SbWebRequest *req)
 {
   if (req->new_anon_csrf)
     add_cookie (req, CSRF_COOKIE, req->anon_csrf, 24 * 60 * 60);
-  /* A cookie that named no valid session is dropped. */
-  if (req->token && req->session == NULL)
+  /* A cookie that named no valid session is dropped (only once we looked:
+   * an early refusal never checked it). */
+  if (req->token && req->session == NULL && req->session_checked)
     add_cookie (req, SESSION_COOKIE, "", 0);
   req->responded = TRUE;
   soup_server_message_unpause (req->msg);
@@ -344,9 +346,15 @@ flash_text (const char *cookie)
     if (g_str_equal (code, flash_messages[i].code))
       {
         const char *format = _(flash_messages[i].format);
-        if (strstr (format, "%s"))
-          return arg ? g_strdup_printf (format, arg) : NULL;
-        return g_strdup (format);
+        if (strstr (format, "%s") == NULL)
+          return g_strdup (format);
+        if (arg == NULL)
+          return NULL;
+        /* The formats are the constants above (translated), never input. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        return g_strdup_printf (format, arg);
+#pragma GCC diagnostic pop
       }
   return NULL;
 }
@@ -441,7 +449,11 @@ sb_web_respond_redirect (SbWebRequest *req,
       /* Base64 may contain '=', which cookie values allow. */
       add_cookie (req, FLASH_COOKIE, value, 60);
     }
-  soup_server_message_set_redirect (req->msg, SOUP_STATUS_SEE_OTHER, location);
+  /* A relative Location: behind a load balancer we may not know the scheme
+   * or host the browser used, and browsers resolve it correctly. */
+  soup_server_message_set_status (req->msg, SOUP_STATUS_SEE_OTHER, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Location",
+                                location);
   finish_response (req);
 }
 
@@ -500,7 +512,7 @@ sb_web_status_for_error (const GError *error)
     case SB_ERROR_CONFLICT: return SOUP_STATUS_CONFLICT;
     case SB_ERROR_TOO_LARGE: return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
     case SB_ERROR_BAD_CREDENTIALS: return SOUP_STATUS_UNAUTHORIZED;
-    case SB_ERROR_THROTTLED: return SOUP_STATUS_TOO_MANY_REQUESTS;
+    case SB_ERROR_THROTTLED: return 429; /* Too Many Requests */
     case SB_ERROR_NOT_AUTHENTICATED: return SOUP_STATUS_UNAUTHORIZED;
     case SB_ERROR_UNAVAILABLE: return SOUP_STATUS_SERVICE_UNAVAILABLE;
     case SB_ERROR_FAILED: break;
