@@ -122,6 +122,11 @@ sb_templates_init (SbTemplates *self)
   self->max_steps = G_MAXUINT64;
 }
 
+/**
+ * sb_templates_new:
+ *
+ * Returns: (transfer full): an empty template set
+ */
 SbTemplates *
 sb_templates_new (void)
 {
@@ -561,6 +566,18 @@ sb_templates_add_many (SbTemplates        *self,
   return TRUE;
 }
 
+/**
+ * sb_templates_add:
+ * @self: a template set
+ * @name: the name to render it by and include it by: letters, digits, `_`, `-`, `.`
+ * @source: the template, UTF-8
+ * @error: %SB_TEMPLATES_ERROR_COMPILE, naming the template and the line
+ *
+ * Compiles @source and adds it. Every template it includes must already be
+ * in the set, and @name must not be.
+ *
+ * Returns: %TRUE if added; on error the set is unchanged
+ */
 gboolean
 sb_templates_add (SbTemplates  *self,
                   const char   *name,
@@ -581,6 +598,17 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/**
+ * sb_templates_add_from_resource:
+ * @self: a template set
+ * @resource_dir: a directory in the registered GResources, e.g. `/io/github/storagebox/web`
+ * @error: %SB_TEMPLATES_ERROR_NOT_FOUND or %SB_TEMPLATES_ERROR_COMPILE
+ *
+ * Adds every `*.html` file directly in @resource_dir, named by its basename
+ * without `.html`. They may include each other in any order.
+ *
+ * Returns: %TRUE if all were added; on error none is
+ */
 gboolean
 sb_templates_add_from_resource (SbTemplates  *self,
                                 const char   *resource_dir,
@@ -946,6 +974,15 @@ render_nodes (Render     *render,
   return TRUE;
 }
 
+/**
+ * sb_templates_render:
+ * @self: a template set
+ * @name: the template to render
+ * @context: (nullable): the values, usually a JSON object
+ * @error: %SB_TEMPLATES_ERROR_NOT_FOUND or %SB_TEMPLATES_ERROR_RENDER
+ *
+ * Returns: (transfer full): the page, or %NULL with @error set
+ */
 GBytes *
 sb_templates_render (SbTemplates  *self,
                      const char   *name,

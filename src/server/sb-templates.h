@@ -43,7 +43,8 @@ G_DECLARE_FINAL_TYPE (SbTemplates, sb_templates, SB, TEMPLATES, GObject)
  * A key is looked up in the context stack innermost first; the later parts
  * of a dotted key must then exist inside the first. Numbers are always true
  * in sections (0 included): use a boolean for a condition. Whitespace is
- * copied verbatim. Templates are immutable once added and a partial must
+ * copied verbatim, and there is no way to write a literal "{{" (give it as
+ * a value). Templates are immutable once added and a partial must
  * already be in the set (or come in the same resource directory), so
  * inclusion can never recurse. */
 SbTemplates *sb_templates_new                 (void);
