@@ -359,7 +359,7 @@ sb_library_stage_async (SbLibrary             *self,
     }
   if (self->max_file_size > 0 && size_hint > 0 && (guint64) size_hint > self->max_file_size)
     {
-      g_autofree char *limit = g_format_size (self->max_file_size);
+      g_autofree char *limit = g_format_size_full (self->max_file_size, G_FORMAT_SIZE_IEC_UNITS);
       g_task_return_new_error (task, SB_ERROR, SB_ERROR_TOO_LARGE,
                                _("The file is too large: the limit is %s."), limit);
       return;

@@ -27,7 +27,7 @@ account (SbProgressInputStream  *self,
   self->count += (guint64) n;
   if (self->limit > 0 && self->count > self->limit)
     {
-      g_autofree char *limit = g_format_size (self->limit);
+      g_autofree char *limit = g_format_size_full (self->limit, G_FORMAT_SIZE_IEC_UNITS);
       g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE,
                    _("The file is too large: the limit is %s."), limit);
       return FALSE;

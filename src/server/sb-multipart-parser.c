@@ -389,9 +389,10 @@ decode_ext_value (const char *value)
 }
 
 typedef struct {
-  char *name;
-  char *filename;
-  char *filename_ext;  /* filename*, still encoded */
+  char     *name;
+  char     *filename;
+  char     *filename_ext;  /* filename*, still encoded */
+  gboolean  backslashes;   /* quoted strings used RFC 9110 backslash escapes */
 } Disposition;
 
 static void
@@ -411,6 +412,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Disposition, disposition_clear)
  * the HTML standard instead. */
 static gboolean
 parse_disposition (const char   *value,
+                   gboolean      backslashes,
                    Disposition  *d,
                    GError      **error)
 {
@@ -445,7 +447,25 @@ parse_disposition (const char   *value,
         return malformed (error, _("Malformed form data: bad Content-Disposition header."));
       p = skip_ows (p + 1);
 
-      if (*p == '"')
+      if (*p == '"' && backslashes)
+        {
+          GString *unquoted = g_string_new (NULL);
+
+          for (p++; *p != '\0' && *p != '"'; p++)
+            {
+              if (*p == '\\' && p[1] != '\0')
+                p++;
+              g_string_append_c (unquoted, *p);
+            }
+          if (*p != '"')
+            {
+              g_string_free (unquoted, TRUE);
+              return malformed (error, _("Malformed form data: bad Content-Disposition header."));
+            }
+          param_value = g_string_free (unquoted, FALSE);
+          p++;
+        }
+      else if (*p == '"')
         {
           const char *close = strchr (p + 1, '"');
 
@@ -547,19 +567,32 @@ begin_part (SbMultipartParser  *self,
   disposition = soup_message_headers_get_list (headers, "Content-Disposition");
   if (disposition == NULL)
     return malformed (error, _("Malformed form data: a part has no Content-Disposition."));
-  if (!parse_disposition (disposition, &d, error))
-    return FALSE;
+  /* Browsers and curl write quoted strings the HTML way. Clients built on
+   * libsoup (GNOME apps) and older curl escape '"' and '\\' with a backslash
+   * (RFC 9110); when the HTML reading fails and backslashes are there, that
+   * reading is tried. The two agree whenever the name has no backslash. */
+  if (!parse_disposition (disposition, FALSE, &d, NULL))
+    {
+      disposition_clear (&d);
+      if (strchr (disposition, '\\') == NULL ||
+          !parse_disposition (disposition, TRUE, &d, NULL))
+        {
+          disposition_clear (&d);
+          return parse_disposition (disposition, FALSE, &d, error);
+        }
+      d.backslashes = TRUE;
+    }
   if (d.name == NULL)
     return malformed (error, _("Malformed form data: a part has no name."));
 
-  name = decode_browser_escapes (d.name);
+  name = d.backslashes ? g_strdup (d.name) : decode_browser_escapes (d.name);
   if (!g_utf8_validate (name, -1, NULL))
     return malformed (error, _("Malformed form data: a field name is not valid UTF-8."));
 
   if (d.filename_ext != NULL)
     filename = decode_ext_value (d.filename_ext);
   if (filename == NULL && d.filename != NULL)
-    filename = decode_browser_escapes (d.filename);
+    filename = d.backslashes ? g_strdup (d.filename) : decode_browser_escapes (d.filename);
   if (filename != NULL && !g_utf8_validate (filename, -1, NULL))
     return malformed (error, _("Malformed form data: a file name is not valid UTF-8."));
 

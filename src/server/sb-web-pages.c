@@ -373,8 +373,10 @@ sb_web_render_upload (SbWebRequest *req,
 {
   g_autoptr(JsonObject) context = sb_web_context_new ();
   JsonObject *form = json_object_new ();
-  g_autofree char *max = g_format_size (sb_library_get_max_file_size (
-                                          sb_web_server_get_library (req->server)));
+  /* In the binary units the limit is configured in: "5.0 GiB", not "5.4 GB". */
+  g_autofree char *max = g_format_size_full (sb_library_get_max_file_size (
+                                               sb_web_server_get_library (req->server)),
+                                             G_FORMAT_SIZE_IEC_UNITS);
 
   json_object_set_string_member (form, "description", description ? description : "");
   json_object_set_boolean_member (form, "replace", replace);

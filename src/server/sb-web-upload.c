@@ -447,7 +447,7 @@ sb_web_upload_begin (SbWebRequest *req)
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       (guint64) soup_message_headers_get_content_length (headers) > upload->limit)
     {
-      g_autofree char *limit = g_format_size (sb_library_get_max_file_size (library));
+      g_autofree char *limit = g_format_size_full (sb_library_get_max_file_size (library), G_FORMAT_SIZE_IEC_UNITS);
       g_autofree char *message = g_strdup_printf (_("The file is too large: the limit is %s."),
                                                   limit);
       refuse_now (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, message);
