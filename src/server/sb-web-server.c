@@ -836,15 +836,20 @@ sb_web_server_listen (SbWebServer  *self,
 guint16
 sb_web_server_get_port (SbWebServer *self)
 {
-  GSList *uris;
+  GSList *listeners;
   guint16 port = 0;
 
   g_return_val_if_fail (SB_IS_WEB_SERVER (self), 0);
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris)
-    port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* Not soup_server_get_uris(): libsoup 3.2 leaks an address in it. */
+  listeners = soup_server_get_listeners (self->soup);
+  if (listeners)
+    {
+      g_autoptr(GSocketAddress) address = g_socket_get_local_address (listeners->data, NULL);
+      if (G_IS_INET_SOCKET_ADDRESS (address))
+        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+    }
+  g_slist_free (listeners);
   return port;
 }
 
