@@ -187,3 +187,14 @@ sb_test_node_server_stop (SbTestNodeServer *server)
   g_free (server->url);
   g_free (server);
 }
+
+/* GLib is built without frame pointers, so AddressSanitizer's fast unwinder
+ * stops at g_malloc and leak reports (and tests/lsan.supp, which matches on
+ * callers) see nothing useful. The environment's ASAN_OPTIONS still win. */
+const char *__asan_default_options (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
