@@ -423,7 +423,8 @@ backoff_ms (SbAwsClient *self,
 }
 
 static gboolean
-backoff_done_cb (gpointer user_data)
+backoff_done_cb (GCancellable *cancellable,
+                 gpointer      user_data)
 {
   GTask *task = user_data;
   Send *send = g_task_get_task_data (task);
@@ -439,6 +440,13 @@ backoff_done_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+backoff_timer_cb (gpointer user_data)
+{
+  /* Nothing to do: firing wakes the parent source, whose callback runs. */
+  return G_SOURCE_CONTINUE;
+}
+
 /* Waits @delay_ms, or less if the caller cancels: the timeout is a child of
  * a cancellable source, so whichever fires first dispatches. */
 static void
@@ -449,9 +457,10 @@ schedule_retry (GTask *task,
   GSource *timeout = g_timeout_source_new (delay_ms);
 
   send->backoff = g_cancellable_source_new (g_task_get_cancellable (task));
+  g_source_set_callback (timeout, backoff_timer_cb, NULL, NULL);
   g_source_add_child_source (send->backoff, timeout);
   g_source_unref (timeout);
-  g_source_set_callback (send->backoff, backoff_done_cb, task, NULL);
+  g_source_set_callback (send->backoff, G_SOURCE_FUNC (backoff_done_cb), task, NULL);
   g_source_attach (send->backoff, g_task_get_context (task));
 }
 
@@ -749,11 +758,14 @@ send_cb (GObject      *object,
       GError *wrapped;
       gboolean ambiguous;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          g_task_return_error_if_cancelled (task))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          if (!g_task_had_error (task))
-            g_task_return_error (task, g_steal_pointer (&error));
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+      if (g_task_return_error_if_cancelled (task))
+        {
           g_object_unref (task);
           return;
         }

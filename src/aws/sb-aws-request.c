@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "sb-aws-body-stream-private.h"
 #include "sb-aws-request-private.h"
 #include "sb-aws-sigv4.h"
 
@@ -328,8 +329,11 @@ sb_aws_request_build_message (SbAwsRequest  *self,
           !g_seekable_seek (G_SEEKABLE (self->body_stream), self->body_start, G_SEEK_SET,
                             cancellable, error))
         return NULL;
-      soup_message_set_request_body (message, self->content_type, self->body_stream,
-                                     self->body_length);
+      {
+        g_autoptr(GInputStream) body = sb_aws_body_stream_new (self->body_stream);
+
+        soup_message_set_request_body (message, self->content_type, body, self->body_length);
+      }
     }
   else if (g_str_equal (self->method, "PUT") || g_str_equal (self->method, "POST"))
     {
