@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include "sb-aws-test-util.h"
 
@@ -85,6 +86,34 @@ sb_test_server_new (char **base_url)
   return server;
 }
 
+/* A test that aborts must not leave its server running (and holding the
+ * test harness's output pipe open). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+spawn (GError **error,
+       ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  va_start (args, error);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+}
+
 struct _SbTestNodeServer
 {
   GSubprocess *process;
@@ -116,9 +145,9 @@ sb_test_node_server_start (const char  *kind,
       if (!g_file_test (script, G_FILE_TEST_EXISTS))
         goto missing;
       /* Tables become ACTIVE at once, so tests need not poll for it. */
-      process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error, "node", script,
-                                  "--host", "127.0.0.1", "--port", "0", "--createTableMs", "0",
-                                  "--deleteTableMs", "0", "--updateTableMs", "0", NULL);
+      process = spawn (error, "node", script, "--host", "127.0.0.1", "--port", "0",
+                       "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
+                       NULL);
     }
   else
     {
@@ -127,9 +156,8 @@ sb_test_node_server_start (const char  *kind,
       if (!g_file_test (script, G_FILE_TEST_EXISTS))
         goto missing;
       data_dir = sb_test_make_temp_dir ();
-      process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error, "node", script,
-                                  "--directory", data_dir, "--address", "127.0.0.1",
-                                  "--port", "0", "--silent", NULL);
+      process = spawn (error, "node", script, "--directory", data_dir,
+                       "--address", "127.0.0.1", "--port", "0", "--silent", NULL);
     }
   if (process == NULL)
     return NULL;
