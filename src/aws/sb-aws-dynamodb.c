@@ -265,8 +265,8 @@ sb_aws_dynamodb_get_item_finish (SbAwsDynamoDb  *self,
     return FALSE;
   item = json_object_get_member (response, "Item");
   if (out_item != NULL)
-    *out_item = item && JSON_NODE_HOLDS_OBJECT (item) ? json_object_ref (json_node_get_object (item))
-                                                     : NULL;
+    *out_item = item && JSON_NODE_HOLDS_OBJECT (item)
+                ? json_object_ref (json_node_get_object (item)) : NULL;
   return TRUE;
 }
 

@@ -39,14 +39,14 @@ typedef struct
 
 #define SB_TYPE_AWS_S3_LIFECYCLE_RULE (sb_aws_s3_lifecycle_rule_get_type ())
 
-GType                 sb_aws_s3_lifecycle_rule_get_type       (void) G_GNUC_CONST;
-SbAwsS3LifecycleRule *sb_aws_s3_lifecycle_rule_new            (const char                 *id,
-                                                               const char                 *prefix);
-gboolean              sb_aws_s3_lifecycle_rule_add_transition (SbAwsS3LifecycleRule       *rule,
-                                                               guint                       days,
-                                                               const char                 *storage_class);
-SbAwsS3LifecycleRule *sb_aws_s3_lifecycle_rule_copy           (const SbAwsS3LifecycleRule *rule);
-void                  sb_aws_s3_lifecycle_rule_free           (SbAwsS3LifecycleRule       *rule);
+GType sb_aws_s3_lifecycle_rule_get_type (void) G_GNUC_CONST;
+SbAwsS3LifecycleRule *sb_aws_s3_lifecycle_rule_new (const char *id,
+                                                    const char *prefix);
+gboolean sb_aws_s3_lifecycle_rule_add_transition (SbAwsS3LifecycleRule *rule,
+                                                  guint                 days,
+                                                  const char           *storage_class);
+SbAwsS3LifecycleRule *sb_aws_s3_lifecycle_rule_copy (const SbAwsS3LifecycleRule *rule);
+void sb_aws_s3_lifecycle_rule_free (SbAwsS3LifecycleRule *rule);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbAwsS3LifecycleRule, sb_aws_s3_lifecycle_rule_free)
 

@@ -1306,8 +1306,9 @@ read_cb (GObject      *object,
       upload_pump (task);
       return;
     }
-  if (upload->expected_size >= 0 && (upload->total > (guint64) upload->expected_size ||
-                                     (upload->eof && upload->total != (guint64) upload->expected_size)))
+  if (upload->expected_size >= 0 &&
+      (upload->total > (guint64) upload->expected_size ||
+       (upload->eof && upload->total != (guint64) upload->expected_size)))
     {
       upload_fail (task, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                       "The source gave %s bytes than the %" G_GINT64_FORMAT

@@ -58,7 +58,8 @@ HEADER_VALUES = [
 ]
 HEADER_NAMES = ["X-Amz-Meta-Foo", "Content-Type", "x-custom", "X-Amz-Target", "My-Header",
                 "Range", "If-Match", "Cache-Control", "x-amz-meta-name", "Content-MD5"]
-GENERIC_HOSTS = ["http://dynamodb.us-east-1.amazonaws.com", "https://dynamodb.eu-west-1.amazonaws.com",
+GENERIC_HOSTS = ["http://dynamodb.us-east-1.amazonaws.com",
+                 "https://dynamodb.eu-west-1.amazonaws.com",
                  "http://localhost:8000", "http://127.0.0.1:9000", "http://[::1]:4567",
                  "https://example.com:8443"]
 S3_HOSTS = ["http://s3.eu-west-1.amazonaws.com", "http://127.0.0.1:4569",
@@ -152,7 +153,8 @@ def make_presign_case(rng, i):
     base = rng.choice(S3_HOSTS)
     key = rng.choice(KEYS)
     path = ("/" if "bucket." in base else "/my-bucket/") + enc(key)
-    query = rng.choice(["", "versionId=3HL4kqtJlcpXroDTDmJ%2Bjm", "response-content-type=text%2Fplain"])
+    query = rng.choice(["", "versionId=3HL4kqtJlcpXroDTDmJ%2Bjm",
+                        "response-content-type=text%2Fplain"])
     url = base + path + ("?" + query if query else "")
     request = AWSRequest(method="GET", url=url)
     credentials = Credentials("AKIDPRESIGN%d" % i, "presign/secret+%d" % i, token)
