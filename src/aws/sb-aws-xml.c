@@ -97,6 +97,13 @@ sb_aws_xml_parse (const char  *data,
     g_markup_parse_context_new (&parser, G_MARKUP_PREFIX_ERROR_POSITION, &b, NULL);
   gboolean ok;
 
+  if (data == NULL || length == 0)
+    {
+      g_ptr_array_unref (b.stack);
+      g_set_error_literal (error, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY, "empty document");
+      return NULL;
+    }
+
   /* GMarkup stops at the XML declaration's absence no more than at its
    * presence; it does choke on a leading BOM, which S3 never sends. */
   ok = g_markup_parse_context_parse (context, data, length, error) &&

@@ -816,6 +816,96 @@ test_lifecycle_matches_botocore (void)
   g_free (capture.md5);
 }
 
+/* Parts really go up side by side, never more than allowed: the mock holds
+ * each part's answer until as many as may be in flight have arrived (or all
+ * of them have), so a pipeline that sent one at a time would stall here, and
+ * one that sent too many would be caught by the peak. */
+typedef struct
+{
+  GPtrArray *held;
+  guint      received;
+  guint      peak;
+  guint      total;
+  gboolean   completed;
+} InFlight;
+
+static void
+in_flight_handler (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  InFlight *mock = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  static const char initiate[] =
+    "<InitiateMultipartUploadResult><UploadId>id</UploadId></InitiateMultipartUploadResult>";
+
+  if (g_str_equal (method, "POST") &&
+      g_strcmp0 (g_uri_get_query (soup_server_message_get_uri (msg)), "uploads") == 0)
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_STATIC, initiate,
+                                        strlen (initiate));
+      return;
+    }
+  if (g_str_equal (method, "POST"))
+    {
+      mock->completed = TRUE;
+      soup_server_message_set_status (msg, 200, NULL);
+      return;
+    }
+  mock->received++;
+  soup_server_message_pause (msg);
+  g_ptr_array_add (mock->held, g_object_ref (msg));
+  mock->peak = MAX (mock->peak, mock->held->len);
+  if (mock->held->len == 3 || mock->received == mock->total)
+    {
+      for (guint i = 0; i < mock->held->len; i++)
+        {
+          SoupServerMessage *held = mock->held->pdata[i];
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (held), "ETag",
+                                        "\"e\"");
+          soup_server_message_set_status (held, 200, NULL);
+          soup_server_message_unpause (held);
+        }
+      g_ptr_array_set_size (mock->held, 0);
+    }
+}
+
+static void
+test_parts_in_flight (void)
+{
+  g_autoptr(GBytes) in = random_bytes (7 * PART_SIZE);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (in);
+  g_autofree char *base_url = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsS3) s3 = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  InFlight mock = { g_ptr_array_new_with_free_func (g_object_unref), 0, 0, 7, FALSE };
+
+  server = sb_test_server_new (&base_url);
+  soup_server_add_handler (server, NULL, in_flight_handler, &mock, NULL);
+  s3 = make_s3 (base_url, "us-east-1", &client);   /* 3 parts in flight */
+  sb_aws_s3_put_object_async (s3, "b", "k", source, -1, NULL, NULL, NULL,
+                              sb_test_store_result_cb, &result);
+  g_assert_true (sb_aws_s3_put_object_finish (s3, sb_test_wait (&result), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (mock.completed);
+  g_assert_cmpuint (mock.received, ==, 7);
+  g_assert_cmpuint (mock.peak, ==, 3);
+
+  g_clear_object (&s3);
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (server);
+  g_ptr_array_unref (mock.held);
+}
+
 static gboolean
 create_test_bucket (GError **error)
 {
@@ -857,6 +947,7 @@ main (int    argc,
   ADD ("lifecycle-not-supported", test_lifecycle_not_supported);
   g_test_add_func ("/aws/s3/lifecycle-matches-botocore", test_lifecycle_matches_botocore);
   g_test_add_func ("/aws/s3/failed-upload-aborts", test_failed_upload_aborts);
+  g_test_add_func ("/aws/s3/parts-in-flight", test_parts_in_flight);
 
   s3rver = sb_test_node_server_start ("s3rver", &error);
   if (s3rver != NULL && !create_test_bucket (&error))
