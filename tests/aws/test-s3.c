@@ -1,0 +1,964 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The S3 client against s3rver (started here on a loopback port; it checks
+ * SigV4 signatures): small and multipart round trips, ranges, odd keys,
+ * listing pages, aborts, presigned URLs, and a field-by-field comparison of
+ * our lifecycle configuration with botocore's serializer. */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "sb-aws-client-private.h"
+#include "sb-aws-error.h"
+#include "sb-aws-s3.h"
+#include "sb-aws-test-util.h"
+
+#define BUCKET    "storagebox-test"
+#define PART_SIZE (64 * 1024)
+
+static SbTestNodeServer *s3rver;
+static char *s3rver_error;
+
+typedef struct
+{
+  SbAwsClient *client;
+  SbAwsS3     *s3;
+} Fixture;
+
+static SbAwsS3 *
+make_s3 (const char   *endpoint,
+         const char   *region,
+         SbAwsClient **out_client)
+{
+  g_auto(GStrv) env = g_environ_setenv (NULL, "AWS_ENDPOINT_URL_S3", endpoint, TRUE);
+  g_autoptr(SbAwsConfig) config = NULL;
+  /* s3rver's fixed credentials; it rejects bad signatures. */
+  g_autoptr(SbAwsCredentials) creds = sb_aws_credentials_new ("S3RVER", "S3RVER", NULL, 0);
+  g_autoptr(SbAwsCredentialsProvider) provider = sb_aws_credentials_provider_new_static (creds);
+  SbAwsS3 *s3;
+
+  env = g_environ_setenv (env, "AWS_REGION", region, TRUE);
+  config = sb_aws_config_new ((const char * const *) env);
+  *out_client = sb_aws_client_new (config, provider);
+  sb_aws_client_set_backoff (*out_client, 1, 10);
+  s3 = sb_aws_s3_new (*out_client);
+  sb_aws_s3_set_part_size (s3, PART_SIZE);
+  sb_aws_s3_set_max_parts_in_flight (s3, 3);
+  return s3;
+}
+
+static gboolean
+need_s3rver (void)
+{
+  if (s3rver != NULL)
+    return TRUE;
+  g_test_skip_printf ("s3rver not available: %s", s3rver_error);
+  return FALSE;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  if (s3rver != NULL)
+    f->s3 = make_s3 (sb_test_node_server_get_url (s3rver), "eu-west-1", &f->client);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->s3 != NULL)
+    g_assert_finalize_object (f->s3);
+  if (f->client != NULL)
+    g_assert_finalize_object (f->client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static GBytes *
+random_bytes (gsize size)
+{
+  guint8 *data = g_malloc (size);
+  GRand *rand = g_rand_new_with_seed ((guint32) size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  g_rand_free (rand);
+  return g_bytes_new_take (data, size);
+}
+
+static void
+put_bytes (Fixture     *f,
+           const char  *key,
+           GBytes      *data,
+           gboolean     known_size,
+           GHashTable  *metadata,
+           GError     **error)
+{
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (data);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *expected = NULL;
+  guint64 size = 0;
+
+  sb_aws_s3_put_object_async (f->s3, BUCKET, key, source,
+                              known_size ? (gint64) g_bytes_get_size (data) : -1,
+                              "application/octet-stream", metadata, NULL, sb_test_store_result_cb,
+                              &result);
+  if (!sb_aws_s3_put_object_finish (f->s3, sb_test_wait (&result), &size, &sha, error))
+    return;
+  expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+  g_assert_cmpuint (size, ==, g_bytes_get_size (data));
+  g_assert_cmpstr (sha, ==, expected);
+}
+
+static GBytes *
+get_bytes (Fixture            *f,
+           const char         *key,
+           guint64             offset,
+           gint64              length,
+           SbAwsS3ObjectInfo **out_info,
+           GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+  sb_aws_s3_get_object_async (f->s3, BUCKET, key, offset, length, NULL, sb_test_store_result_cb,
+                              &result);
+  stream = sb_aws_s3_get_object_finish (f->s3, sb_test_wait (&result), out_info, error);
+  if (stream == NULL)
+    return NULL;
+  /* Blocking reads are fine in a test; the stream is a plain GInputStream. */
+  g_output_stream_splice (out, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                          G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static GPtrArray *
+list_all (Fixture    *f,
+          const char *prefix,
+          guint       max_keys,
+          guint      *out_pages)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *token = NULL;
+  guint pages = 0;
+
+  do
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) page = NULL;
+      g_autoptr(GError) error = NULL;
+      char *next = NULL;
+
+      sb_aws_s3_list_objects_async (f->s3, BUCKET, prefix, token, max_keys, NULL,
+                                    sb_test_store_result_cb, &result);
+      page = sb_aws_s3_list_objects_finish (f->s3, sb_test_wait (&result), &next, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (keys, g_strdup (((SbAwsS3ObjectInfo *) page->pdata[i])->key));
+      g_free (token);
+      token = next;
+      pages++;
+    }
+  while (token != NULL);
+  if (out_pages)
+    *out_pages = pages;
+  return keys;
+}
+
+static void
+test_bucket (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_s3rver ())
+    return;
+  /* Created once for the file by main(); a second time is "already yours". */
+  sb_aws_s3_create_bucket_async (f->s3, BUCKET, NULL, sb_test_store_result_cb, &result);
+  g_assert_false (sb_aws_s3_create_bucket_finish (f->s3, sb_test_wait (&result), &error));
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_ALREADY_EXISTS);
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_small_round_trip (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) in = random_bytes (1000);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SbAwsS3ObjectInfo) info = NULL;
+  g_autoptr(SbAwsS3ObjectInfo) head = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_s3rver ())
+    return;
+  g_hash_table_insert (metadata, "owner", "alice");
+  g_hash_table_insert (metadata, "name", "report%20%C3%BC.pdf");
+  put_bytes (f, "alice/small", in, TRUE, metadata, &error);
+  g_assert_no_error (error);
+
+  out = get_bytes (f, "alice/small", 0, -1, &info, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (in, out));
+  g_assert_cmpuint (info->size, ==, 1000);
+
+  sb_aws_s3_head_object_async (f->s3, BUCKET, "alice/small", NULL, sb_test_store_result_cb,
+                               &result);
+  head = sb_aws_s3_head_object_finish (f->s3, sb_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (head->size, ==, 1000);
+  g_assert_cmpstr (head->content_type, ==, "application/octet-stream");
+  g_assert_nonnull (head->etag);
+  g_assert_cmpstr (g_hash_table_lookup (head->metadata, "owner"), ==, "alice");
+  g_assert_cmpstr (g_hash_table_lookup (head->metadata, "name"), ==, "report%20%C3%BC.pdf");
+}
+
+static void
+test_multipart_round_trip (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) in = random_bytes (5 * PART_SIZE + 123);
+  g_autoptr(GBytes) exact = random_bytes (2 * PART_SIZE);
+  g_autoptr(GError) error = NULL;
+  guint attempts;
+
+  if (!need_s3rver ())
+    return;
+  /* Size unknown and known, and an exact multiple of the part size. */
+  attempts = sb_aws_client_get_attempt_count (f->client);
+  put_bytes (f, "multi/unknown-size", in, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  /* Create, six parts, complete: it really went up in parts. */
+  g_assert_cmpuint (sb_aws_client_get_attempt_count (f->client) - attempts, ==, 8);
+  put_bytes (f, "multi/known-size", in, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  put_bytes (f, "multi/exact", exact, FALSE, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *key = i == 0 ? "multi/unknown-size" : i == 1 ? "multi/known-size"
+                                                               : "multi/exact";
+      GBytes *expected = i < 2 ? in : exact;
+      g_autoptr(SbAwsS3ObjectInfo) info = NULL;
+      g_autoptr(GBytes) out = get_bytes (f, key, 0, -1, &info, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (expected, out));
+      g_assert_cmpuint (info->size, ==, g_bytes_get_size (expected));
+    }
+}
+
+static void
+test_range (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GBytes) in = random_bytes (3 * PART_SIZE);
+  g_autoptr(GError) error = NULL;
+  gsize size = g_bytes_get_size (in);
+
+  if (!need_s3rver ())
+    return;
+  put_bytes (f, "range/object", in, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(SbAwsS3ObjectInfo) info = NULL;
+    g_autoptr(GBytes) out = get_bytes (f, "range/object", 100, 1000, &info, &error);
+    g_autoptr(GBytes) want = g_bytes_new_from_bytes (in, 100, 1000);
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (out, want));
+    g_assert_cmpuint (info->size, ==, size);
+  }
+  {
+    g_autoptr(GBytes) out = get_bytes (f, "range/object", size - 10, -1, NULL, &error);
+    g_autoptr(GBytes) want = g_bytes_new_from_bytes (in, size - 10, 10);
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (out, want));
+  }
+  {
+    g_autoptr(GBytes) out = get_bytes (f, "range/object", PART_SIZE - 1, 2, NULL, &error);
+    g_autoptr(GBytes) want = g_bytes_new_from_bytes (in, PART_SIZE - 1, 2);
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (out, want));
+  }
+}
+
+static const char * const odd_keys[] = {
+  "odd/with space", "odd/ünïcødé 文件.txt", "odd/plus+sign", "odd/100%", "odd/%41",
+  "odd/question?mark=1", "odd/hash#tag",
+  "odd/tilde~", "odd/semi;colon&amp=x", "odd/emoji 😀", "odd/quote'\"", "odd/<tag>",
+  "odd/trailing/",
+};
+
+/* Skipped here, not in the code: s3rver 3.7.1 answers 404 to any key
+ * containing "//" (botocore's requests get the same 404), and it resolves
+ * "." and ".." segments of the request path before storing, so "a/../b" is
+ * stored as "b". AWS S3 keeps all of these as they are, and we send them
+ * verbatim (a raw socket shows "GET /bucket/odd/a/../b/./c"); their signing
+ * is covered by test-sigv4-botocore ("a//b", "//lead", "a/../b", "./x"). */
+static const char * const keys_s3rver_cannot_store[] = {
+  "odd//double//slash", "odd/a/./b", "odd/a/../b",
+};
+
+static void
+test_odd_keys (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_s3rver ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (keys_s3rver_cannot_store); i++)
+    g_test_message ("SKIPPED key '%s': s3rver 3.7.1 cannot store it as is (see comment)",
+                    keys_s3rver_cannot_store[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (odd_keys); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("content of %s", odd_keys[i]);
+      g_autoptr(GBytes) in = g_bytes_new (text, strlen (text));
+      g_autoptr(GBytes) out = NULL;
+
+      g_test_message ("key %s", odd_keys[i]);
+      put_bytes (f, odd_keys[i], in, TRUE, NULL, &error);
+      g_assert_no_error (error);
+      out = get_bytes (f, odd_keys[i], 0, -1, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (in, out));
+    }
+  listed = list_all (f, "odd/", 0, NULL);
+  g_assert_cmpuint (listed->len, ==, G_N_ELEMENTS (odd_keys));
+  for (guint i = 0; i < G_N_ELEMENTS (odd_keys); i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (listed, odd_keys[i], g_str_equal, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (odd_keys); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      sb_aws_s3_delete_object_async (f->s3, BUCKET, odd_keys[i], NULL, sb_test_store_result_cb,
+                                     &result);
+      g_assert_true (sb_aws_s3_delete_object_finish (f->s3, sb_test_wait (&result), &error));
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = list_all (f, "odd/", 0, NULL);
+  g_assert_cmpuint (listed->len, ==, 0);
+}
+
+static void
+test_list_pages (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  guint pages = 0;
+
+  if (!need_s3rver ())
+    return;
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("page/%c-object", 'g' - i);
+      g_autoptr(GBytes) in = g_bytes_new (key, strlen (key));
+
+      put_bytes (f, key, in, TRUE, NULL, &error);
+      g_assert_no_error (error);
+    }
+  keys = list_all (f, "page/", 3, &pages);
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (keys->len, ==, 7);
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *want = g_strdup_printf ("page/%c-object", 'a' + i);
+      g_assert_cmpstr (keys->pdata[i], ==, want);
+    }
+}
+
+static void
+test_delete_missing (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SbAwsS3ObjectInfo) info = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_s3rver ())
+    return;
+  sb_aws_s3_head_object_async (f->s3, BUCKET, "no/such key", NULL, sb_test_store_result_cb,
+                               &result);
+  info = sb_aws_s3_head_object_finish (f->s3, sb_test_wait (&result), &error);
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  out = get_bytes (f, "no/such key", 0, -1, NULL, &error);
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND);
+  g_assert_cmpstr (sb_aws_error_get_code (error), ==, "NoSuchKey");
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_abort (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) created = NULL;
+  g_autoptr(GAsyncResult) uploaded = NULL;
+  g_autoptr(GAsyncResult) aborted = NULL;
+  g_autoptr(GBytes) part = random_bytes (PART_SIZE);
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *upload_id = NULL;
+  g_autofree char *etag = NULL;
+
+  if (!need_s3rver ())
+    return;
+  sb_aws_s3_create_multipart_upload_async (f->s3, BUCKET, "abort/me", NULL, NULL, NULL,
+                                           sb_test_store_result_cb, &created);
+  upload_id = sb_aws_s3_create_multipart_upload_finish (f->s3, sb_test_wait (&created), &error);
+  g_assert_no_error (error);
+  sb_aws_s3_upload_part_async (f->s3, BUCKET, "abort/me", upload_id, 1, part, NULL,
+                               sb_test_store_result_cb, &uploaded);
+  etag = sb_aws_s3_upload_part_finish (f->s3, sb_test_wait (&uploaded), &error);
+  g_assert_no_error (error);
+  sb_aws_s3_abort_multipart_upload_async (f->s3, BUCKET, "abort/me", upload_id, NULL,
+                                          sb_test_store_result_cb, &aborted);
+  /* s3rver 3.7.1 has no AbortMultipartUpload (its router answers
+   * MethodNotAllowed); the request itself is checked against a capture
+   * server in /aws/s3/failed-upload-aborts. What s3rver can show: an
+   * upload that is never completed leaves no object. */
+  if (!sb_aws_s3_abort_multipart_upload_finish (f->s3, sb_test_wait (&aborted), &error))
+    {
+      g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST);
+      g_assert_cmpstr (sb_aws_error_get_code (error), ==, "MethodNotAllowed");
+      g_test_message ("s3rver does not implement AbortMultipartUpload: %s", error->message);
+    }
+  listed = list_all (f, "abort/", 0, NULL);
+  g_assert_cmpuint (listed->len, ==, 0);
+}
+
+typedef struct
+{
+  guint  parts;
+  guint  aborts;
+  char  *abort_query;
+  char  *abort_path;
+} MockUpload;
+
+static void
+mock_upload_handler (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           user_data)
+{
+  MockUpload *mock = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  static const char initiate[] =
+    "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+    "<UploadId>up/load+id=</UploadId></InitiateMultipartUploadResult>";
+  static const char slow_down[] =
+    "<Error><Code>InternalError</Code><Message>boom</Message></Error>";
+
+  if (g_str_equal (method, "POST") && g_strcmp0 (raw_query, "uploads") == 0)
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_STATIC, initiate,
+                                        strlen (initiate));
+    }
+  else if (g_str_equal (method, "PUT"))
+    {
+      /* The second part fails for good. */
+      if (++mock->parts == 2)
+        {
+          soup_server_message_set_status (msg, 500, NULL);
+          soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_STATIC,
+                                            slow_down, strlen (slow_down));
+          return;
+        }
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag",
+                                    "\"etag\"");
+      soup_server_message_set_status (msg, 200, NULL);
+    }
+  else if (g_str_equal (method, "DELETE"))
+    {
+      mock->aborts++;
+      mock->abort_query = g_strdup (raw_query);
+      mock->abort_path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
+      soup_server_message_set_status (msg, 204, NULL);
+    }
+  else
+    soup_server_message_set_status (msg, 400, NULL);
+}
+
+static void
+test_failed_upload_aborts (void)
+{
+  g_autoptr(GBytes) in = random_bytes (5 * PART_SIZE);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (in);
+  g_autofree char *base_url = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsS3) s3 = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  MockUpload mock = { 0, };
+
+  server = sb_test_server_new (&base_url);
+  soup_server_add_handler (server, NULL, mock_upload_handler, &mock, NULL);
+  s3 = make_s3 (base_url, "us-east-1", &client);
+  sb_aws_client_set_max_attempts (client, 1);
+  sb_aws_s3_put_object_async (s3, "b", "dir/k", source, -1, NULL, NULL, NULL,
+                              sb_test_store_result_cb, &result);
+  g_assert_false (sb_aws_s3_put_object_finish (s3, sb_test_wait (&result), NULL, NULL, &error));
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_SERVICE_UNAVAILABLE);
+  g_assert_cmpstr (sb_aws_error_get_code (error), ==, "InternalError");
+  /* Exactly one abort, of the right upload, once nothing was in flight. */
+  g_assert_cmpuint (mock.aborts, ==, 1);
+  g_assert_cmpstr (mock.abort_path, ==, "/b/dir/k");
+  g_assert_cmpstr (mock.abort_query, ==, "uploadId=up%2Fload%2Bid%3D");
+
+  g_clear_object (&s3);
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (server);
+  g_free (mock.abort_query);
+  g_free (mock.abort_path);
+}
+
+/* A source that fails after a few parts, as a disk error or a dropped
+ * client would. */
+static void
+test_failed_upload_leaves_nothing (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GBytes) good = random_bytes (2 * PART_SIZE + 10);
+  g_autoptr(GInputStream) first = g_memory_input_stream_new_from_bytes (good);
+  g_autoptr(GInputStream) failing = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbAwsS3ObjectInfo) info = NULL;
+  g_autoptr(GAsyncResult) head = NULL;
+
+  if (!need_s3rver ())
+    return;
+  /* Announce more than the source holds: the upload must fail at the end
+   * and abort, leaving no object. */
+  failing = g_object_ref (first);
+  sb_aws_s3_put_object_async (f->s3, BUCKET, "fail/object", failing, 4 * PART_SIZE, NULL, NULL,
+                              NULL, sb_test_store_result_cb, &result);
+  g_assert_false (sb_aws_s3_put_object_finish (f->s3, sb_test_wait (&result), NULL, NULL,
+                                               &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  listed = list_all (f, "fail/", 0, NULL);
+  g_assert_cmpuint (listed->len, ==, 0);
+  g_clear_error (&error);
+  sb_aws_s3_head_object_async (f->s3, BUCKET, "fail/object", NULL, sb_test_store_result_cb,
+                               &head);
+  info = sb_aws_s3_head_object_finish (f->s3, sb_test_wait (&head), &error);
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND);
+}
+
+static void
+test_cancelled_upload (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) in = random_bytes (6 * PART_SIZE);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (in);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_s3rver ())
+    return;
+  sb_aws_s3_put_object_async (f->s3, BUCKET, "cancel/object", source, -1, NULL, NULL,
+                              cancellable, sb_test_store_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (sb_aws_s3_put_object_finish (f->s3, sb_test_wait (&result), NULL, NULL,
+                                               &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  listed = list_all (f, "cancel/", 0, NULL);
+  g_assert_cmpuint (listed->len, ==, 0);
+}
+
+static void
+test_presigned_get (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) in = random_bytes (5000);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) out = NULL;
+
+  if (!need_s3rver ())
+    return;
+  put_bytes (f, "presign/ü file+1.bin", in, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  sb_aws_s3_presign_get_async (f->s3, BUCKET, "presign/ü file+1.bin", 600, NULL,
+                               sb_test_store_result_cb, &result);
+  url = sb_aws_s3_presign_get_finish (f->s3, sb_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", url);
+
+  /* Plain libsoup, no signing of ours: the URL alone must do. */
+  message = soup_message_new ("GET", url);
+  g_assert_nonnull (message);
+  out = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  g_assert_true (g_bytes_equal (in, out));
+}
+
+static void
+test_lifecycle_not_supported (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) sb_aws_s3_lifecycle_rule_free);
+  SbAwsS3LifecycleRule *rule = sb_aws_s3_lifecycle_rule_new ("tiering", "");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_s3rver ())
+    return;
+  sb_aws_s3_lifecycle_rule_add_transition (rule, 75, "STANDARD_IA");
+  g_ptr_array_add (rules, rule);
+  sb_aws_s3_put_bucket_lifecycle_async (f->s3, BUCKET, rules, NULL, sb_test_store_result_cb,
+                                        &result);
+  g_assert_false (sb_aws_s3_put_bucket_lifecycle_finish (f->s3, sb_test_wait (&result),
+                                                         &error));
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_SUPPORTED);
+  g_assert_cmpstr (sb_aws_error_get_code (error), ==, "NotImplemented");
+  g_assert_true (g_str_has_prefix (error->message, "S3 PutBucketLifecycleConfiguration is not "
+                                                   "supported by this endpoint ("));
+  g_test_message ("%s", error->message);
+}
+
+/* Lifecycle body vs botocore */
+
+typedef struct
+{
+  GBytes *body;
+  char   *path;
+  char   *query;
+  char   *md5;
+} Capture;
+
+static void
+capture_handler (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  Capture *capture = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  capture->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  capture->path = g_strdup (g_uri_get_path (uri));
+  capture->query = g_strdup (g_uri_get_query (uri));
+  capture->md5 = g_strdup (soup_message_headers_get_one (
+                             soup_server_message_get_request_headers (msg), "Content-MD5"));
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+/* A document as "path=text" lines in document order: element names without
+ * namespaces, whitespace-only text ignored. Two documents with the same
+ * fields in the same order flatten to the same string. */
+typedef struct
+{
+  GString   *out;
+  GPtrArray *stack;
+  GString   *text;
+} Flatten;
+
+static void
+flatten_start (GMarkupParseContext *context, const char *name, const char **names,
+               const char **values, gpointer user_data, GError **error)
+{
+  Flatten *fl = user_data;
+
+  g_ptr_array_add (fl->stack, g_strdup (name));
+  g_string_truncate (fl->text, 0);
+}
+
+static void
+flatten_end (GMarkupParseContext *context, const char *name, gpointer user_data, GError **error)
+{
+  Flatten *fl = user_data;
+
+  for (guint i = 0; i < fl->stack->len; i++)
+    g_string_append_printf (fl->out, "/%s", (char *) fl->stack->pdata[i]);
+  g_string_append_printf (fl->out, "=%s\n", g_strstrip (fl->text->str));
+  g_string_truncate (fl->text, 0);
+  g_ptr_array_remove_index (fl->stack, fl->stack->len - 1);
+}
+
+static void
+flatten_text (GMarkupParseContext *context, const char *text, gsize length,
+              gpointer user_data, GError **error)
+{
+  g_string_append_len (((Flatten *) user_data)->text, text, length);
+}
+
+static char *
+flatten_xml (const char *data,
+             gssize      length)
+{
+  static const GMarkupParser parser = { flatten_start, flatten_end, flatten_text, NULL, NULL };
+  Flatten fl = { g_string_new (NULL), g_ptr_array_new_with_free_func (g_free),
+                 g_string_new (NULL) };
+  g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &fl, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_markup_parse_context_parse (context, data, length, &error);
+  g_assert_no_error (error);
+  g_markup_parse_context_end_parse (context, &error);
+  g_assert_no_error (error);
+  g_ptr_array_unref (fl.stack);
+  g_string_free (fl.text, TRUE);
+  return g_string_free (fl.out, FALSE);
+}
+
+static void
+test_lifecycle_matches_botocore (void)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "aws", "botocore-serialize.py",
+                                                   NULL);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *base_url = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsS3) s3 = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) sb_aws_s3_lifecycle_rule_free);
+  g_autofree char *ours = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *md5 = NULL;
+  Capture capture = { NULL, };
+  SbAwsS3LifecycleRule *rule;
+  JsonObject *reference;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, SB_PYTHON3, script,
+                           "lifecycle", BUCKET, NULL);
+  if (proc == NULL || !g_subprocess_communicate (proc, NULL, NULL, &out, NULL, &error) ||
+      !g_subprocess_get_successful (proc))
+    {
+      g_test_skip_printf ("botocore unavailable: %s", error ? error->message : "script failed");
+      return;
+    }
+  json_parser_load_from_data (parser, g_bytes_get_data (out, NULL), g_bytes_get_size (out),
+                              &error);
+  g_assert_no_error (error);
+  reference = json_node_get_object (json_parser_get_root (parser));
+
+  /* The rules DESIGN.md asks for, as botocore-serialize.py states them. */
+  rule = sb_aws_s3_lifecycle_rule_new ("storagebox-tiering", "");
+  sb_aws_s3_lifecycle_rule_add_transition (rule, 75, "STANDARD_IA");
+  sb_aws_s3_lifecycle_rule_add_transition (rule, 365, "GLACIER");
+  rule->abort_incomplete_multipart_days = 7;
+  g_ptr_array_add (rules, rule);
+
+  server = sb_test_server_new (&base_url);
+  soup_server_add_handler (server, NULL, capture_handler, &capture, NULL);
+  s3 = make_s3 (base_url, "us-east-1", &client);
+  sb_aws_s3_put_bucket_lifecycle_async (s3, BUCKET, rules, NULL, sb_test_store_result_cb,
+                                        &result);
+  g_assert_true (sb_aws_s3_put_bucket_lifecycle_finish (s3, sb_test_wait (&result), &error));
+  g_assert_no_error (error);
+
+  ours = flatten_xml (g_bytes_get_data (capture.body, NULL), g_bytes_get_size (capture.body));
+  theirs = flatten_xml (json_object_get_string_member (reference, "body"), -1);
+  g_test_message ("ours:\n%s", ours);
+  g_assert_cmpstr (ours, ==, theirs);
+  /* Same resource: /bucket?lifecycle. */
+  g_assert_cmpstr (capture.path, ==, "/" BUCKET);
+  g_assert_cmpstr (capture.query, ==, "lifecycle");
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (reference, "url_path"),
+                                   "?lifecycle"));
+  /* S3 insists on Content-MD5 for this call. */
+  {
+    g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_MD5);
+    guint8 digest[16];
+    gsize length = sizeof digest;
+
+    g_checksum_update (checksum, g_bytes_get_data (capture.body, NULL),
+                       g_bytes_get_size (capture.body));
+    g_checksum_get_digest (checksum, digest, &length);
+    md5 = g_base64_encode (digest, length);
+    g_assert_cmpstr (capture.md5, ==, md5);
+  }
+
+  g_clear_object (&s3);
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (server);
+  g_bytes_unref (capture.body);
+  g_free (capture.path);
+  g_free (capture.query);
+  g_free (capture.md5);
+}
+
+/* Parts really go up side by side, never more than allowed: the mock holds
+ * each part's answer until as many as may be in flight have arrived (or all
+ * of them have), so a pipeline that sent one at a time would stall here, and
+ * one that sent too many would be caught by the peak. */
+typedef struct
+{
+  GPtrArray *held;
+  guint      received;
+  guint      peak;
+  guint      total;
+  gboolean   completed;
+} InFlight;
+
+static void
+in_flight_handler (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  InFlight *mock = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  static const char initiate[] =
+    "<InitiateMultipartUploadResult><UploadId>id</UploadId></InitiateMultipartUploadResult>";
+
+  if (g_str_equal (method, "POST") &&
+      g_strcmp0 (g_uri_get_query (soup_server_message_get_uri (msg)), "uploads") == 0)
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_STATIC, initiate,
+                                        strlen (initiate));
+      return;
+    }
+  if (g_str_equal (method, "POST"))
+    {
+      mock->completed = TRUE;
+      soup_server_message_set_status (msg, 200, NULL);
+      return;
+    }
+  mock->received++;
+  soup_server_message_pause (msg);
+  g_ptr_array_add (mock->held, g_object_ref (msg));
+  mock->peak = MAX (mock->peak, mock->held->len);
+  if (mock->held->len == 3 || mock->received == mock->total)
+    {
+      for (guint i = 0; i < mock->held->len; i++)
+        {
+          SoupServerMessage *held = mock->held->pdata[i];
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (held), "ETag",
+                                        "\"e\"");
+          soup_server_message_set_status (held, 200, NULL);
+          soup_server_message_unpause (held);
+        }
+      g_ptr_array_set_size (mock->held, 0);
+    }
+}
+
+static void
+test_parts_in_flight (void)
+{
+  g_autoptr(GBytes) in = random_bytes (7 * PART_SIZE);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (in);
+  g_autofree char *base_url = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsS3) s3 = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  InFlight mock = { g_ptr_array_new_with_free_func (g_object_unref), 0, 0, 7, FALSE };
+
+  server = sb_test_server_new (&base_url);
+  soup_server_add_handler (server, NULL, in_flight_handler, &mock, NULL);
+  s3 = make_s3 (base_url, "us-east-1", &client);   /* 3 parts in flight */
+  sb_aws_s3_put_object_async (s3, "b", "k", source, -1, NULL, NULL, NULL,
+                              sb_test_store_result_cb, &result);
+  g_assert_true (sb_aws_s3_put_object_finish (s3, sb_test_wait (&result), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (mock.completed);
+  g_assert_cmpuint (mock.received, ==, 7);
+  g_assert_cmpuint (mock.peak, ==, 3);
+
+  g_clear_object (&s3);
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (server);
+  g_ptr_array_unref (mock.held);
+}
+
+static gboolean
+create_test_bucket (GError **error)
+{
+  SbAwsClient *client = NULL;
+  g_autoptr(SbAwsS3) s3 = make_s3 (sb_test_node_server_get_url (s3rver), "eu-west-1", &client);
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean ok;
+
+  /* eu-west-1, so the request carries a LocationConstraint. */
+  sb_aws_s3_create_bucket_async (s3, BUCKET, NULL, sb_test_store_result_cb, &result);
+  ok = sb_aws_s3_create_bucket_finish (s3, sb_test_wait (&result), error);
+  g_clear_object (&s3);
+  g_object_unref (client);
+  return ok;
+}
+
+#define ADD(path, func) \
+  g_test_add ("/aws/s3/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  ADD ("bucket", test_bucket);
+  ADD ("small-round-trip", test_small_round_trip);
+  ADD ("multipart-round-trip", test_multipart_round_trip);
+  ADD ("range", test_range);
+  ADD ("odd-keys", test_odd_keys);
+  ADD ("list-pages", test_list_pages);
+  ADD ("delete-missing", test_delete_missing);
+  ADD ("abort", test_abort);
+  ADD ("failed-upload-leaves-nothing", test_failed_upload_leaves_nothing);
+  ADD ("cancelled-upload", test_cancelled_upload);
+  ADD ("presigned-get", test_presigned_get);
+  ADD ("lifecycle-not-supported", test_lifecycle_not_supported);
+  g_test_add_func ("/aws/s3/lifecycle-matches-botocore", test_lifecycle_matches_botocore);
+  g_test_add_func ("/aws/s3/failed-upload-aborts", test_failed_upload_aborts);
+  g_test_add_func ("/aws/s3/parts-in-flight", test_parts_in_flight);
+
+  s3rver = sb_test_node_server_start ("s3rver", &error);
+  if (s3rver != NULL && !create_test_bucket (&error))
+    {
+      sb_test_node_server_stop (s3rver);
+      s3rver = NULL;
+    }
+  if (s3rver == NULL)
+    s3rver_error = g_strdup (error->message);
+  status = g_test_run ();
+  sb_test_node_server_stop (s3rver);
+  g_free (s3rver_error);
+  return status;
+}
