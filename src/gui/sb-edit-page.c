@@ -51,8 +51,10 @@ static void
 set_busy (SbEditPage *self,
           gboolean    busy)
 {
-  gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->description_row), !busy);
+  /* Read-only rather than insensitive: GTK 4.8 loses track of the focus
+   * when a focused entry turns insensitive (GTK issue 5845). */
+  gtk_editable_set_editable (GTK_EDITABLE (self->name_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->description_row), !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "edit.save", !busy && self->file != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "edit.choose-replacement", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "edit.keep-content", !busy);

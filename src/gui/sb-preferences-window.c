@@ -38,6 +38,29 @@ struct _SbPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (SbPreferencesWindow, sb_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
+/* Callbacks hold the window weakly: a strong reference could make the last
+ * unref of a destroyed dialog come after its transient parent is gone,
+ * which GTK 4.8 does not survive. */
+static GWeakRef *
+weak_new (SbPreferencesWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static SbPreferencesWindow *
+weak_steal (gpointer user_data)
+{
+  GWeakRef *ref = user_data;
+  SbPreferencesWindow *self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return self;
+}
+
 static void
 update_sensitivity (SbPreferencesWindow *self)
 {
@@ -102,11 +125,11 @@ check_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(SbPreferencesWindow) self = user_data;
+  g_autoptr(SbPreferencesWindow) self = weak_steal (user_data);
   g_autoptr(GError) error = NULL;
   g_autofree char *report = sb_backend_check_finish (result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_busy (self, -1);
   if (report == NULL)
@@ -128,7 +151,7 @@ sb_preferences_window_test (SbPreferencesWindow *self)
   set_busy (self, +1);
   show_report (self, _("Testing…"), TRUE);
   sb_backend_check_async (self->settings, self->data_dir, self->cancellable, check_cb,
-                          g_object_ref (self));
+                          weak_new (self));
 }
 
 static void
@@ -142,12 +165,12 @@ keys_saved_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(SbPreferencesWindow) self = user_data;
+  g_autoptr(SbPreferencesWindow) self = weak_steal (user_data);
   g_autoptr(GError) error = NULL;
   AdwToast *toast;
 
-  if (!sb_keyring_store_credentials_finish (result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if ((!sb_keyring_store_credentials_finish (result, &error) &&
+       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) || self == NULL)
     return;
   set_busy (self, -1);
   if (error != NULL)
@@ -171,7 +194,7 @@ sb_preferences_window_save_keys (SbPreferencesWindow *self)
   set_busy (self, +1);
   sb_keyring_store_credentials_async (gtk_editable_get_text (GTK_EDITABLE (self->access_key_row)),
                                       gtk_editable_get_text (GTK_EDITABLE (self->secret_key_row)),
-                                      self->cancellable, keys_saved_cb, g_object_ref (self));
+                                      self->cancellable, keys_saved_cb, weak_new (self));
 }
 
 static void
@@ -185,14 +208,14 @@ keys_loaded_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(SbPreferencesWindow) self = user_data;
+  g_autoptr(SbPreferencesWindow) self = weak_steal (user_data);
   g_autoptr(GError) error = NULL;
   g_autofree char *key_id = NULL;
   g_autofree char *secret = NULL;
 
-  if (!sb_keyring_lookup_credentials_finish (result, &key_id, &secret, &error))
+  if (!sb_keyring_lookup_credentials_finish (result, &key_id, &secret, &error) || self == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("No access keys from the keyring: %s", error->message);
       return;
     }
@@ -296,6 +319,6 @@ sb_preferences_window_new (GtkWindow  *parent,
                                             NULL);
 
   self->data_dir = g_strdup (data_dir);
-  sb_keyring_lookup_credentials_async (self->cancellable, keys_loaded_cb, g_object_ref (self));
+  sb_keyring_lookup_credentials_async (self->cancellable, keys_loaded_cb, weak_new (self));
   return self;
 }

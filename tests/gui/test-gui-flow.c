@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "gui-test-util.h"
+#include "sb-error.h"
+#include "sb-edit-page.h"
+#include "sb-log-in-page.h"
+#include "sb-preferences-window.h"
+#include "sb-profile-page.h"
+#include "sb-sign-up-page.h"
+#include "sb-test-util.h"
+#include "sb-transfer-row.h"
+#include "sb-upload-page.h"
+
+#define PASSWORD "correct horse battery"
+
+static SbProfilePage *
+profile_page (GuiFixture *f)
+{
+  return SB_PROFILE_PAGE (sb_window_get_page (f->window, "profile"));
+}
+
+static SbFile *
+find_listed (GuiFixture *f,
+             const char *name)
+{
+  GListModel *files = sb_profile_page_get_files (profile_page (f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(SbFile) file = g_list_model_get_item (files, i);
+      if (g_str_equal (sb_file_get_name (file), name))
+        return file;
+    }
+  return NULL;
+}
+
+/* What the store holds, read through core rather than through the window. */
+static GPtrArray *
+store_files (GuiFixture *f,
+             const char *owner)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *files;
+
+  sb_library_list_async (f->library, owner, NULL, sb_test_result_cb, &result);
+  files = sb_library_list_finish (f->library, sb_test_await (&result), &error);
+  g_assert_no_error (error);
+  return files;
+}
+
+static SbTransferRow *
+nth_row (GtkListBox *list,
+         int         n)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, n);
+
+  g_assert_true (SB_IS_TRANSFER_ROW (row));
+  return SB_TRANSFER_ROW (row);
+}
+
+static void
+test_home (GuiFixture    *f,
+           gconstpointer  data)
+{
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "home");
+  g_assert_null (sb_window_get_session (f->window));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "log-in");
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "log-in");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "home");
+
+  /* Pages that need an account are out of reach. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "profile");
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "home");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.upload", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "home");
+}
+
+static void
+test_sign_up_duplicate (GuiFixture    *f,
+                        gconstpointer  data)
+{
+  GtkWidget *page = sb_window_get_page (f->window, "sign-up");
+  GtkLabel *error_label;
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "profile");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.log-out", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "home");
+  g_assert_cmpstr (sb_window_get_last_toast (f->window), ==, "You are logged out.");
+
+  /* The same name again: the page says so and stays. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "sign-up");
+  gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "email_row", "other@example.com");
+  gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "username_row", "ada");
+  gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "password_row", PASSWORD);
+  gui_click (page, SB_TYPE_SIGN_UP_PAGE, "submit_button");
+  GUI_WAIT_UNTIL (!sb_sign_up_page_get_busy (SB_SIGN_UP_PAGE (page)));
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "sign-up");
+  error_label = GTK_LABEL (gui_child (page, SB_TYPE_SIGN_UP_PAGE, "error_label"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==,
+                   "The username “ada” is already taken. Please choose another.");
+  g_assert_null (sb_window_get_session (f->window));
+
+  /* A bad e-mail address is refused in plain words too. */
+  gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "email_row", "not an address");
+  gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "username_row", "grace");
+  gui_click (page, SB_TYPE_SIGN_UP_PAGE, "submit_button");
+  GUI_WAIT_UNTIL (!sb_sign_up_page_get_busy (SB_SIGN_UP_PAGE (page)));
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==, "That e-mail address is not valid.");
+}
+
+static void
+test_log_in (GuiFixture    *f,
+             gconstpointer  data)
+{
+  GtkWidget *page = sb_window_get_page (f->window, "log-in");
+  GtkLabel *error_label = GTK_LABEL (gui_child (page, SB_TYPE_LOG_IN_PAGE, "error_label"));
+  GtkEditable *password_row = GTK_EDITABLE (gui_child (page, SB_TYPE_LOG_IN_PAGE,
+                                                       "password_row"));
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.log-out", NULL);
+
+  gui_log_in (f->window, "ada", "wrong password");
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "log-in");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==, "Incorrect username or password.");
+  /* The wrong password is gone; the username stays for the next try. */
+  g_assert_cmpstr (gtk_editable_get_text (password_row), ==, "");
+  g_assert_null (sb_window_get_session (f->window));
+
+  gui_log_in (f->window, "ada", PASSWORD);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "profile");
+  g_assert_cmpstr (sb_window_get_username (f->window), ==, "ada");
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_child (profile_page (f),
+                                                             SB_TYPE_PROFILE_PAGE,
+                                                             "welcome_label"))),
+                   ==, "Welcome, ada");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_child (profile_page (f),
+                                                                      SB_TYPE_PROFILE_PAGE,
+                                                                      "details_label"))),
+                            "ada@example.com"));
+  /* The log-in form does not keep the password once it is used. */
+  g_assert_cmpstr (gtk_editable_get_text (password_row), ==, "");
+}
+
+static void
+delete_through_dialog (GuiFixture *f,
+                       const char *name)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *heading = NULL;
+  guint n_before = g_list_model_get_n_items (sb_profile_page_get_files (profile_page (f)));
+
+  g_assert_true (sb_profile_page_select (profile_page (f), name));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.delete", NULL);
+  dialog = ADW_MESSAGE_DIALOG (gui_find_dialog (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  heading = g_strdup_printf ("Delete “%s”?", name);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  adw_message_dialog_response (dialog, "delete");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  GUI_WAIT_UNTIL (g_list_model_get_n_items (sb_profile_page_get_files (profile_page (f))) ==
+                  n_before - 1);
+}
+
+static void
+test_flow (GuiFixture    *f,
+           gconstpointer  data)
+{
+  g_autoptr(GBytes) a_content = sb_test_random_bytes (700 * 1024, 1);
+  g_autoptr(GBytes) b_content = sb_test_random_bytes (1234, 2);
+  g_autoptr(GBytes) c_content = sb_test_random_bytes (300 * 1024 + 7, 3);
+  g_autoptr(GFile) a = gui_write_file (f->dir, "report.pdf", a_content);
+  g_autoptr(GFile) b = gui_write_file (f->dir, "notes.txt", b_content);
+  g_autoptr(GFile) c = gui_write_file (f->dir, "new-report.pdf", c_content);
+  GFile *files[] = { a, b };
+  SbUploadPage *upload = SB_UPLOAD_PAGE (sb_window_get_page (f->window, "upload"));
+  SbEditPage *edit = SB_EDIT_PAGE (sb_window_get_page (f->window, "edit"));
+  GtkListBox *rows = sb_upload_page_get_transfers (upload);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autofree char *destination_path = g_build_filename (f->dir, "downloaded.pdf", NULL);
+  g_autoptr(GFile) destination = g_file_new_for_path (destination_path);
+  g_autofree char *downloaded = NULL;
+  gsize downloaded_size = 0;
+  g_autofree char *token = NULL;
+  SbFile *file;
+  g_autoptr(GError) error = NULL;
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
+  token = g_strdup (sb_session_get_token (sb_window_get_session (f->window)));
+
+  /* Upload two files at once, the way a drop does. */
+  gui_upload (f->window, "Quarterly figures", files, G_N_ELEMENTS (files));
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (rows, 0)), ==, SB_TRANSFER_DONE);
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (rows, 1)), ==, SB_TRANSFER_DONE);
+  g_assert_cmpstr (sb_transfer_row_get_title (nth_row (rows, 0)), ==, "report.pdf");
+  g_assert_cmpfloat (sb_transfer_row_get_fraction (nth_row (rows, 0)), ==, 1.0);
+
+  /* Both listed with their description, in the window and in the store. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "profile");
+  g_assert_cmpuint (g_list_model_get_n_items (sb_profile_page_get_files (profile_page (f))), ==, 2);
+  g_assert_cmpstr (sb_file_get_description (find_listed (f, "report.pdf")), ==,
+                   "Quarterly figures");
+  g_assert_cmpstr (sb_file_get_description (find_listed (f, "notes.txt")), ==,
+                   "Quarterly figures");
+  g_assert_cmpuint (sb_file_get_size (find_listed (f, "report.pdf")), ==, 700 * 1024);
+  stored = store_files (f, "ada");
+  g_assert_cmpuint (stored->len, ==, 2);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_child (profile_page (f),
+                                                             SB_TYPE_PROFILE_PAGE,
+                                                             "usage_label"))),
+                   ==, "2 files, 718.0\u00a0kB used");
+
+  /* The list is sorted by name: notes.txt before report.pdf. */
+  {
+    GListModel *view = G_LIST_MODEL (sb_profile_page_get_view_model (profile_page (f)));
+    g_autoptr(SbFile) first = g_list_model_get_item (view, 0);
+    g_assert_cmpstr (sb_file_get_name (first), ==, "notes.txt");
+  }
+
+  /* Edit the description (Ctrl+E's action). */
+  g_assert_true (sb_profile_page_select (profile_page (f), "report.pdf"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.edit", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "edit");
+  gui_set_text (edit, SB_TYPE_EDIT_PAGE, "description_row", "Figures for Q3");
+  gtk_widget_activate_action (GTK_WIDGET (edit), "edit.save", NULL);
+  GUI_WAIT_UNTIL (!sb_edit_page_get_busy (edit));
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "profile");
+  g_assert_cmpstr (sb_file_get_description (find_listed (f, "report.pdf")), ==, "Figures for Q3");
+  g_assert_cmpstr (sb_window_get_last_toast (f->window), ==, "“report.pdf” was saved.");
+
+  /* Rename (F2's action) and replace the content in the same save. */
+  g_assert_true (sb_profile_page_select (profile_page (f), "report.pdf"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.rename", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "edit");
+  gui_set_text (edit, SB_TYPE_EDIT_PAGE, "name_row", "q3-report.pdf");
+  sb_edit_page_set_replacement (edit, c);
+  gtk_widget_activate_action (GTK_WIDGET (edit), "edit.save", NULL);
+  GUI_WAIT_UNTIL (!sb_edit_page_get_busy (edit));
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "profile");
+  g_assert_null (find_listed (f, "report.pdf"));
+  file = find_listed (f, "q3-report.pdf");
+  g_assert_nonnull (file);
+  g_assert_cmpuint (sb_file_get_size (file), ==, g_bytes_get_size (c_content));
+  g_assert_cmpstr (sb_file_get_description (file), ==, "Figures for Q3");
+
+  /* Download, byte for byte. */
+  g_assert_true (sb_profile_page_select (profile_page (f), "q3-report.pdf"));
+  sb_profile_page_download_to (profile_page (f),
+                               sb_profile_page_get_selected_file (profile_page (f)), destination);
+  GUI_WAIT_UNTIL (sb_transfer_row_get_state (nth_row (sb_profile_page_get_downloads (profile_page (f)), 0)) != SB_TRANSFER_RUNNING);
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (sb_profile_page_get_downloads (profile_page (f)), 0)),
+                   ==, SB_TRANSFER_DONE);
+  g_file_get_contents (destination_path, &downloaded, &downloaded_size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (downloaded, downloaded_size, g_bytes_get_data (c_content, NULL),
+                   g_bytes_get_size (c_content));
+
+  /* Delete, after a confirmation that names the file. */
+  delete_through_dialog (f, "notes.txt");
+  g_assert_null (find_listed (f, "notes.txt"));
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = store_files (f, "ada");
+  g_assert_cmpuint (stored->len, ==, 1);
+  g_assert_cmpstr (sb_file_get_name (g_ptr_array_index (stored, 0)), ==, "q3-report.pdf");
+  g_assert_cmpstr (sb_window_get_last_toast (f->window), ==, "“notes.txt” was deleted.");
+
+  /* Log out: back home, and the session is over in the store too. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.log-out", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "home");
+  g_assert_cmpuint (g_list_model_get_n_items (sb_profile_page_get_files (profile_page (f))), ==, 0);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(SbSession) session = NULL;
+    gboolean ended = FALSE;
+
+    for (guint i = 0; i < 200 && !ended; i++)
+      {
+        g_clear_error (&error);
+        sb_accounts_authenticate_async (f->accounts, token, NULL, sb_test_result_cb, &result);
+        session = sb_accounts_authenticate_finish (f->accounts, sb_test_await (&result), &error);
+        g_clear_object (&result);
+        ended = session == NULL;
+        g_clear_object (&session);
+        if (!ended)
+          gui_settle (10);
+      }
+    g_assert_true (ended);
+    g_assert_error (error, SB_ERROR, SB_ERROR_NOT_AUTHENTICATED);
+  }
+}
+
+static void
+test_upload_cancel (GuiFixture    *f,
+                    gconstpointer  data)
+{
+  /* Big enough to be cancelled half way: the local store takes 256 KiB a
+   * step, and each step goes through the main loop. */
+  g_autoptr(GBytes) content = sb_test_random_bytes (48 * 1024 * 1024, 4);
+  g_autoptr(GFile) big = gui_write_file (f->dir, "big.iso", content);
+  SbUploadPage *upload = SB_UPLOAD_PAGE (sb_window_get_page (f->window, "upload"));
+  g_autoptr(GListStore) list = g_list_store_new (G_TYPE_FILE);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autofree char *blobs = g_build_filename (f->data_dir, "blobs", NULL);
+  g_autofree char *tmp = g_build_filename (f->data_dir, "tmp", NULL);
+  SbTransferRow *row;
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.upload", NULL);
+  g_list_store_append (list, big);
+  sb_upload_page_add_files (upload, G_LIST_MODEL (list));
+  row = nth_row (sb_upload_page_get_transfers (upload), 0);
+  GUI_WAIT_UNTIL (sb_transfer_row_get_fraction (row) > 0.0);
+  g_assert_cmpint (sb_transfer_row_get_state (row), ==, SB_TRANSFER_RUNNING);
+
+  /* The row's own Cancel button. */
+  gui_click (row, SB_TYPE_TRANSFER_ROW, "button");
+  GUI_WAIT_UNTIL (sb_upload_page_get_n_running (upload) == 0);
+  g_assert_cmpint (sb_transfer_row_get_state (row), ==, SB_TRANSFER_CANCELLED);
+  g_assert_cmpstr (sb_transfer_row_get_status (row), ==, "Cancelled");
+
+  /* Nothing behind: no record, no blob, no temporary file. */
+  stored = store_files (f, "ada");
+  g_assert_cmpuint (stored->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (sb_profile_page_get_files (profile_page (f))), ==, 0);
+  g_assert_cmpuint (sb_test_count_files (blobs), ==, 0);
+  g_assert_cmpuint (sb_test_count_files (tmp), ==, 0);
+
+  /* Once over, the same button clears the row away. */
+  gui_click (row, SB_TYPE_TRANSFER_ROW, "button");
+  g_assert_null (gtk_list_box_get_row_at_index (sb_upload_page_get_transfers (upload), 0));
+}
+
+static void
+test_upload_errors (GuiFixture    *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (100, 5);
+  g_autoptr(GFile) file = gui_write_file (f->dir, "a.txt", content);
+  g_autoptr(GFile) folder = g_file_new_for_path (f->dir);
+  g_autoptr(GFile) missing = g_file_get_child (folder, "missing.txt");
+  GFile *first[] = { file };
+  GFile *second[] = { file, folder, missing };
+  SbUploadPage *upload = SB_UPLOAD_PAGE (sb_window_get_page (f->window, "upload"));
+  GtkListBox *rows = sb_upload_page_get_transfers (upload);
+  g_autoptr(GPtrArray) stored = NULL;
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "first", first, 1);
+  gui_upload (f->window, "second", second, G_N_ELEMENTS (second));
+
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (rows, 1)), ==, SB_TRANSFER_FAILED);
+  g_assert_cmpstr (sb_transfer_row_get_status (nth_row (rows, 1)), ==,
+                   "A file named “a.txt” already exists. Choose another name, or "
+                   "replace the existing file.");
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (rows, 2)), ==, SB_TRANSFER_FAILED);
+  g_assert_cmpstr (sb_transfer_row_get_status (nth_row (rows, 2)), ==,
+                   "Folders cannot be uploaded; choose the files inside.");
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (rows, 3)), ==, SB_TRANSFER_FAILED);
+  g_assert_cmpstr (sb_transfer_row_get_status (nth_row (rows, 3)), ==,
+                   "The file no longer exists.");
+
+  /* With “replace” on, the same name gets the new description. */
+  sb_upload_page_set_replace (upload, TRUE);
+  gui_upload (f->window, "replaced", first, 1);
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (rows, 4)), ==, SB_TRANSFER_DONE);
+  stored = store_files (f, "ada");
+  g_assert_cmpuint (stored->len, ==, 1);
+  g_assert_cmpstr (sb_file_get_description (g_ptr_array_index (stored, 0)), ==, "replaced");
+  g_assert_cmpstr (sb_file_get_description (find_listed (f, "a.txt")), ==, "replaced");
+}
+
+static void
+test_filter_sort (GuiFixture    *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) small = sb_test_random_bytes (10, 6);
+  g_autoptr(GBytes) medium = sb_test_random_bytes (1000, 7);
+  g_autoptr(GBytes) large = sb_test_random_bytes (100000, 8);
+  g_autoptr(GFile) a = gui_write_file (f->dir, "b-medium.txt", medium);
+  g_autoptr(GFile) b = gui_write_file (f->dir, "a-large.bin", large);
+  g_autoptr(GFile) c = gui_write_file (f->dir, "C-small.md", small);
+  GFile *holiday[] = { a };
+  GFile *work[] = { b, c };
+  GListModel *view;
+  GtkColumnView *column_view;
+  GListModel *columns;
+  g_autoptr(GtkColumnViewColumn) size_column = NULL;
+  g_autoptr(SbFile) first = NULL;
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "Holiday photos", holiday, 1);
+  gui_upload (f->window, "Work", work, 2);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  view = G_LIST_MODEL (sb_profile_page_get_view_model (profile_page (f)));
+  g_assert_cmpuint (g_list_model_get_n_items (view), ==, 3);
+
+  /* Names sort without regard to case. */
+  first = g_list_model_get_item (view, 2);
+  g_assert_cmpstr (sb_file_get_name (first), ==, "C-small.md");
+  g_clear_object (&first);
+
+  /* Filtering matches names and descriptions. */
+  sb_profile_page_set_filter (profile_page (f), "holiday");
+  GUI_WAIT_UNTIL (g_list_model_get_n_items (view) == 1);
+  sb_profile_page_set_filter (profile_page (f), "SMALL");
+  GUI_WAIT_UNTIL (g_list_model_get_n_items (view) == 1);
+  sb_profile_page_set_filter (profile_page (f), "nothing like it");
+  GUI_WAIT_UNTIL (g_list_model_get_n_items (view) == 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_child (profile_page (f),
+                                                                           SB_TYPE_PROFILE_PAGE,
+                                                                           "list_stack"))),
+                   ==, "no-match");
+  sb_profile_page_set_filter (profile_page (f), "");
+  GUI_WAIT_UNTIL (g_list_model_get_n_items (view) == 3);
+
+  /* Clicking the Size header sorts by size. */
+  column_view = GTK_COLUMN_VIEW (gui_child (profile_page (f), SB_TYPE_PROFILE_PAGE,
+                                            "column_view"));
+  columns = gtk_column_view_get_columns (column_view);
+  size_column = g_list_model_get_item (columns, 1);
+  g_assert_cmpstr (gtk_column_view_column_get_title (size_column), ==, "Size");
+  gtk_column_view_sort_by_column (column_view, size_column, GTK_SORT_DESCENDING);
+  first = g_list_model_get_item (view, 0);
+  g_assert_cmpstr (sb_file_get_name (first), ==, "a-large.bin");
+}
+
+static void
+test_preferences (GuiFixture    *f,
+                  gconstpointer  data)
+{
+  SbPreferencesWindow *preferences = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+  /* “Test connection” on this computer: the store opens and is writable. */
+  preferences = sb_preferences_window_new (GTK_WINDOW (f->window), f->data_dir);
+  gtk_window_present (GTK_WINDOW (preferences));
+  gui_click (preferences, SB_TYPE_PREFERENCES_WINDOW, "check_button");
+  GUI_WAIT_UNTIL (!sb_preferences_window_get_busy (preferences));
+  g_assert_nonnull (strstr (sb_preferences_window_get_report (preferences),
+                            "✓ The database in"));
+
+  /* Choosing AWS is kept in GSettings; table names are bound both ways. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (gui_child (preferences,
+                                                            SB_TYPE_PREFERENCES_WINDOW,
+                                                            "aws_check")), TRUE);
+  g_assert_cmpint (g_settings_get_enum (settings, "backend"), ==, 1);
+  gui_set_text (preferences, SB_TYPE_PREFERENCES_WINDOW, "bucket_row", "my-bucket");
+  {
+    g_autofree char *bucket = g_settings_get_string (settings, "aws-bucket");
+    g_assert_cmpstr (bucket, ==, "my-bucket");
+  }
+  gui_click (preferences, SB_TYPE_PREFERENCES_WINDOW, "check_button");
+  GUI_WAIT_UNTIL (!sb_preferences_window_get_busy (preferences));
+  g_assert_nonnull (strstr (sb_preferences_window_get_report (preferences), "AWS"));
+  g_settings_reset (settings, "backend");
+  g_settings_reset (settings, "aws-bucket");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gui_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add (path, GuiFixture, NULL, gui_fixture_setup, func, gui_fixture_teardown)
+  ADD ("/gui/home/navigation", test_home);
+  ADD ("/gui/sign-up/duplicate-and-invalid", test_sign_up_duplicate);
+  ADD ("/gui/log-in/wrong-password", test_log_in);
+  ADD ("/gui/flow/upload-list-edit-rename-download-delete-log-out", test_flow);
+  ADD ("/gui/upload/cancel-leaves-nothing", test_upload_cancel);
+  ADD ("/gui/upload/errors-in-plain-words", test_upload_errors);
+  ADD ("/gui/profile/filter-and-sort", test_filter_sort);
+  ADD ("/gui/preferences/test-connection", test_preferences);
+#undef ADD
+
+  return g_test_run ();
+}
