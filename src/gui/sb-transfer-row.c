@@ -210,7 +210,7 @@ sb_transfer_row_finish (SbTransferRow   *self,
   self->state = state;
   gtk_label_set_text (self->status_label, status);
   gtk_widget_set_sensitive (GTK_WIDGET (self->button), TRUE);
-  gtk_button_set_icon_name (self->button, "edit-clear-symbolic");
+  gtk_button_set_icon_name (self->button, "window-close-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), _("Remove from the list"));
 
   switch (state)

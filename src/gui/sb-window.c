@@ -37,6 +37,7 @@ struct _SbWindow
   SbSession            *session;
   GCancellable         *cancellable;
   char                 *last_toast;
+  AdwToast             *toast;
   char                 *restored_token;
   gboolean              remember_session;
 };
@@ -144,20 +145,26 @@ sb_window_get_page (SbWindow   *self,
   return gtk_stack_get_child_by_name (self->stack, name);
 }
 
+/* Shows @text in a toast, in place of the one showing; NULL only hides it. */
 void
 sb_window_toast (SbWindow   *self,
                  const char *text)
 {
-  AdwToast *toast;
-
   g_return_if_fail (SB_IS_WINDOW (self));
 
+  if (self->toast != NULL)
+    {
+      adw_toast_dismiss (self->toast);
+      g_clear_weak_pointer (&self->toast);
+    }
+  if (text == NULL)
+    return;
   g_free (self->last_toast);
   self->last_toast = g_strdup (text);
-  toast = adw_toast_new (text);
+  g_set_weak_pointer (&self->toast, adw_toast_new (text));
   /* Errors are sentences; give people time to read them. */
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_set_timeout (self->toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->toast);
 }
 
 const char *
@@ -462,6 +469,7 @@ sb_window_dispose (GObject *object)
   SbWindow *self = SB_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_object (&self->library);

@@ -14,10 +14,11 @@ if [ "${1:-}" = "--inside-bus" ]; then
   shift
   if [ "${1:-}" = "--keyring" ]; then
     shift
-    # --unlock reads the login keyring's password from stdin (empty here)
-    # and creates that keyring, unlocked, as the default collection; the
-    # daemon forks and lives until the bus goes away.
-    eval "$(printf '' | gnome-keyring-daemon --unlock --components=secrets)"
+    # --unlock reads the login keyring's password from stdin and creates
+    # that keyring, unlocked, as the default collection. The password must
+    # not be empty: with none, storing a secret pops up a prompt and waits.
+    # The daemon forks and lives until the bus goes away.
+    eval "$(printf 'sb-test' | gnome-keyring-daemon --unlock --components=secrets)"
     export GNOME_KEYRING_CONTROL
   fi
   exec "$@"
@@ -30,7 +31,6 @@ export XDG_RUNTIME_DIR="$tmp/run" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tm
 export XDG_CACHE_HOME="$tmp/cache"
 # Deterministic rendering and no accessibility bus to wait for.
 export GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1
-export GTK_THEME=Adwaita
 
 status=0
 xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
