@@ -73,16 +73,21 @@ save_screenshot (GtkWidget  *window,
 
   if (SB_IS_WINDOW (window))
     sb_window_toast (SB_WINDOW (window), NULL);
-  wait_for_frame (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
   paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+
+  /* The paintable has content once the widget was drawn with no layout
+   * pending; a slow (sanitized) build may need a few more frames. */
+  for (int attempt = 0; attempt < 50 && node == NULL; attempt++)
+    {
+      wait_for_frame (window);
+      width = gtk_widget_get_width (window);
+      height = gtk_widget_get_height (window);
+      g_assert_cmpint (width, >, 0);
+      g_assert_cmpint (height, >, 0);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
