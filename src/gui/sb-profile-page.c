@@ -243,11 +243,14 @@ sb_profile_page_clear (SbProfilePage *self)
   set_pending (self, 0);
 }
 
+/* Also TRUE while the list is still being sorted or filtered in steps. */
 gboolean
 sb_profile_page_get_loading (SbProfilePage *self)
 {
   g_return_val_if_fail (SB_IS_PROFILE_PAGE (self), FALSE);
-  return self->pending > 0;
+  return self->pending > 0 ||
+         gtk_sort_list_model_get_pending (self->sort_model) > 0 ||
+         gtk_filter_list_model_get_pending (self->filter_model) > 0;
 }
 
 /* Model access */

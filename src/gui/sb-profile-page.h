@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE (SbProfilePage, sb_profile_page, SB, PROFILE_PAGE, AdwBin)
  * sortable, filterable GtkColumnView. Downloads run here with progress. */
 void        sb_profile_page_load              (SbProfilePage *self);
 void        sb_profile_page_clear             (SbProfilePage *self);
+/* TRUE until the list is loaded, sorted and filtered. */
 gboolean    sb_profile_page_get_loading       (SbProfilePage *self);
 
 /* Every file of the user, unsorted and unfiltered (SbFile items). */

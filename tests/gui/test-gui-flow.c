@@ -50,6 +50,15 @@ store_files (GuiFixture *f,
   return files;
 }
 
+/* Selects a file as a click would, once the list is settled. */
+static void
+select_file (GuiFixture *f,
+             const char *name)
+{
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
+  g_assert_true (sb_profile_page_select (profile_page (f), name));
+}
+
 static SbTransferRow *
 nth_row (GtkListBox *list,
          int         n)
@@ -158,7 +167,7 @@ delete_through_dialog (GuiFixture *f,
   g_autofree char *heading = NULL;
   guint n_before = g_list_model_get_n_items (sb_profile_page_get_files (profile_page (f)));
 
-  g_assert_true (sb_profile_page_select (profile_page (f), name));
+  select_file (f, name);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.delete", NULL);
   dialog = ADW_MESSAGE_DIALOG (gui_find_dialog (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
@@ -222,6 +231,7 @@ test_flow (GuiFixture    *f,
                    ==, "2 files, 718.0\u00a0kB used");
 
   /* The list is sorted by name: notes.txt before report.pdf. */
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
   {
     GListModel *view = G_LIST_MODEL (sb_profile_page_get_view_model (profile_page (f)));
     g_autoptr(SbFile) first = g_list_model_get_item (view, 0);
@@ -229,7 +239,7 @@ test_flow (GuiFixture    *f,
   }
 
   /* Edit the description (Ctrl+E's action). */
-  g_assert_true (sb_profile_page_select (profile_page (f), "report.pdf"));
+  select_file (f, "report.pdf");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.edit", NULL);
   g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "edit");
   gui_set_text (edit, SB_TYPE_EDIT_PAGE, "description_row", "Figures for Q3");
@@ -240,7 +250,7 @@ test_flow (GuiFixture    *f,
   g_assert_cmpstr (sb_window_get_last_toast (f->window), ==, "“report.pdf” was saved.");
 
   /* Rename (F2's action) and replace the content in the same save. */
-  g_assert_true (sb_profile_page_select (profile_page (f), "report.pdf"));
+  select_file (f, "report.pdf");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.rename", NULL);
   g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "edit");
   gui_set_text (edit, SB_TYPE_EDIT_PAGE, "name_row", "q3-report.pdf");
@@ -255,7 +265,7 @@ test_flow (GuiFixture    *f,
   g_assert_cmpstr (sb_file_get_description (file), ==, "Figures for Q3");
 
   /* Download, byte for byte. */
-  g_assert_true (sb_profile_page_select (profile_page (f), "q3-report.pdf"));
+  select_file (f, "q3-report.pdf");
   sb_profile_page_download_to (profile_page (f),
                                sb_profile_page_get_selected_file (profile_page (f)), destination);
   GUI_WAIT_UNTIL (sb_transfer_row_get_state (nth_row (sb_profile_page_get_downloads (profile_page (f)), 0)) != SB_TRANSFER_RUNNING);
@@ -403,6 +413,7 @@ test_filter_sort (GuiFixture    *f,
   gui_upload (f->window, "Work", work, 2);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
   view = G_LIST_MODEL (sb_profile_page_get_view_model (profile_page (f)));
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
   g_assert_cmpuint (g_list_model_get_n_items (view), ==, 3);
 
   /* Names sort without regard to case. */
@@ -412,9 +423,14 @@ test_filter_sort (GuiFixture    *f,
 
   /* Filtering matches names and descriptions. */
   sb_profile_page_set_filter (profile_page (f), "holiday");
-  GUI_WAIT_UNTIL (g_list_model_get_n_items (view) == 1);
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
+  g_assert_cmpuint (g_list_model_get_n_items (view), ==, 1);
+  first = g_list_model_get_item (view, 0);
+  g_assert_cmpstr (sb_file_get_name (first), ==, "b-medium.txt");
+  g_clear_object (&first);
   sb_profile_page_set_filter (profile_page (f), "SMALL");
-  GUI_WAIT_UNTIL (g_list_model_get_n_items (view) == 1);
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
+  g_assert_cmpuint (g_list_model_get_n_items (view), ==, 1);
   sb_profile_page_set_filter (profile_page (f), "nothing like it");
   GUI_WAIT_UNTIL (g_list_model_get_n_items (view) == 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_child (profile_page (f),
@@ -431,6 +447,7 @@ test_filter_sort (GuiFixture    *f,
   size_column = g_list_model_get_item (columns, 1);
   g_assert_cmpstr (gtk_column_view_column_get_title (size_column), ==, "Size");
   gtk_column_view_sort_by_column (column_view, size_column, GTK_SORT_DESCENDING);
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
   first = g_list_model_get_item (view, 0);
   g_assert_cmpstr (sb_file_get_name (first), ==, "a-large.bin");
 }

@@ -182,11 +182,13 @@ test_screenshots (GuiFixture    *f,
 
   /* Profile with the file list */
   show_page (f->window, "profile");
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile));
   g_assert_true (sb_profile_page_select (profile, "annual-report-2026.pdf"));
   gtk_widget_grab_focus (gui_child (profile, SB_TYPE_PROFILE_PAGE, "column_view"));
   save_screenshot (window, "profile");
 
   /* Edit, with new content chosen */
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile));
   g_assert_true (sb_profile_page_select (profile, "launch-slides.odp"));
   gtk_widget_activate_action (window, "win.edit", NULL);
   gui_set_text (edit, SB_TYPE_EDIT_PAGE, "description_row", "Slides for the product launch, v2");
@@ -195,6 +197,7 @@ test_screenshots (GuiFixture    *f,
   gtk_widget_activate_action (window, "win.back", NULL);
 
   /* Delete: the confirmation names the file */
+  GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile));
   g_assert_true (sb_profile_page_select (profile, "meeting-notes.md"));
   gtk_widget_activate_action (window, "win.delete", NULL);
   dialog = gui_find_dialog (ADW_TYPE_MESSAGE_DIALOG);
