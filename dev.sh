@@ -7,6 +7,7 @@
 #   ./dev.sh test    install what is missing, build, run every test (plain
 #                    build, then again under AddressSanitizer + UBSan)
 #   ./dev.sh build   install the build dependencies and build
+#   ./dev.sh app     install what is missing, build, start the desktop app
 set -eu
 
 cd "$(dirname "$0")"
@@ -14,9 +15,10 @@ top=$(pwd)
 
 build_pkgs="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libglib2.0-bin
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsodium-dev nettle-dev gettext"
-gui_pkgs="libgtk-4-dev libadwaita-1-dev libsecret-1-dev desktop-file-utils appstream"
+gui_pkgs="libgtk-4-dev libadwaita-1-dev libsecret-1-dev desktop-file-utils appstream
+  librsvg2-common"
 test_pkgs="chromium python3-botocore awscli xvfb xauth dbus dbus-x11 gnome-keyring time
-  curl ca-certificates"
+  curl ca-certificates fonts-cantarell"
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -68,6 +70,14 @@ case "${1:-}" in
     install_missing $build_pkgs $gui_pkgs
     setup_build _build -Dgtk=enabled
     ;;
+  app)
+    shift
+    install_missing $build_pkgs $gui_pkgs
+    setup_build _build -Dgtk=enabled
+    # Run from the build tree: the settings schema is compiled there.
+    GSETTINGS_SCHEMA_DIR="$top/_build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}" \
+      exec _build/src/gui/storagebox "$@"
+    ;;
   test)
     install_missing $build_pkgs $gui_pkgs $test_pkgs
     npm_tools
@@ -83,7 +93,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
