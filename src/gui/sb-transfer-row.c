@@ -126,6 +126,8 @@ sb_transfer_row_new (const char *title)
   gtk_label_set_text (self->title_label, title);
   /* Translators: tooltip of the button that stops one upload or download. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), _("Cancel"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cancel"), -1);
   update_accessible_label (self);
   return self;
 }
@@ -212,6 +214,8 @@ sb_transfer_row_finish (SbTransferRow   *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->button), TRUE);
   gtk_button_set_icon_name (self->button, "window-close-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), _("Remove from the list"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove from the list"), -1);
 
   switch (state)
     {

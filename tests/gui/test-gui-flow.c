@@ -3,6 +3,7 @@
 
 #include "gui-test-util.h"
 #include "sb-error.h"
+#include "sb-application.h"
 #include "sb-edit-page.h"
 #include "sb-log-in-page.h"
 #include "sb-preferences-window.h"
@@ -485,6 +486,85 @@ test_preferences (GuiFixture    *f,
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
+static void
+check_buttons_named (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_buttons_named (child);
+
+  /* A button that shows only an icon must say what it does. */
+  if ((GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL &&
+       gtk_button_get_child (GTK_BUTTON (widget)) == NULL) ||
+      (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL))
+    {
+      GtkWidget *ancestor = gtk_widget_get_ancestor (widget, GTK_TYPE_MENU_BUTTON);
+
+      /* The menu button's own inner toggle button is named by it. */
+      if (ancestor != NULL && ancestor != widget)
+        return;
+      g_test_message ("icon button %s", G_OBJECT_TYPE_NAME (widget));
+      if (gtk_widget_get_tooltip_text (widget) == NULL)
+        g_error ("%s in %s has neither a label nor a tooltip", G_OBJECT_TYPE_NAME (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+    }
+}
+
+static void
+test_keyboard_and_names (GuiFixture    *f,
+                         gconstpointer  data)
+{
+  static const struct { const char *trigger; const char *action; } expected[] = {
+    { "<Control>u", "win.upload" },
+    { "<Control>s", "win.download" },
+    { "F2", "win.rename" },
+    { "<Control>e", "win.edit" },
+    { "Delete", "win.delete" },
+    { "<Control>f", "win.search" },
+    { "F5", "win.refresh" },
+    { "<Alt>Left", "win.back" },
+  };
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+  g_autoptr(GHashTable) bindings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(SbApplication) app = sb_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) quit = NULL;
+  g_auto(GStrv) preferences = NULL;
+
+  /* The window's class shortcuts, as a key press would find them. */
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_NAMED_ACTION (action))
+            g_hash_table_insert (bindings,
+                                 gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut)),
+                                 g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action))));
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_hash_table_lookup (bindings, expected[i].trigger), ==, expected[i].action);
+
+  /* The app-wide ones. */
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  preferences = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.preferences");
+  g_assert_cmpstr (quit[0], ==, "<Control>q");
+  g_assert_cmpstr (preferences[0], ==, "<Control>comma");
+
+  /* Every page's icon-only buttons have a name for screen readers. */
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  check_buttons_named (GTK_WIDGET (f->window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -501,6 +581,7 @@ main (int   argc,
   ADD ("/gui/upload/errors-in-plain-words", test_upload_errors);
   ADD ("/gui/profile/filter-and-sort", test_filter_sort);
   ADD ("/gui/preferences/test-connection", test_preferences);
+  ADD ("/gui/keyboard-and-accessible-names", test_keyboard_and_names);
 #undef ADD
 
   return g_test_run ();
