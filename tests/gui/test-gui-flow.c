@@ -489,13 +489,17 @@ test_preferences (GuiFixture    *f,
 static void
 check_buttons_named (GtkWidget *widget)
 {
+  /* GTK names its own window buttons. */
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     check_buttons_named (child);
 
   /* A button that shows only an icon must say what it does. */
   if ((GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL &&
-       gtk_button_get_child (GTK_BUTTON (widget)) == NULL) ||
+       (gtk_button_get_child (GTK_BUTTON (widget)) == NULL ||
+        GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (widget))))) ||
       (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL))
     {
       GtkWidget *ancestor = gtk_widget_get_ancestor (widget, GTK_TYPE_MENU_BUTTON);
