@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "gui-test-util.h"
 #include "sb-error.h"
 #include "sb-application.h"
@@ -353,6 +355,60 @@ test_upload_cancel (GuiFixture    *f,
 }
 
 static void
+cancel_download (GuiFixture *f,
+                 GFile      *destination)
+{
+  GtkListBox *downloads = sb_profile_page_get_downloads (profile_page (f));
+  SbTransferRow *row;
+
+  select_file (f, "big.iso");
+  sb_profile_page_download_to (profile_page (f),
+                               sb_profile_page_get_selected_file (profile_page (f)), destination);
+  row = nth_row (downloads, 0);
+  GUI_WAIT_UNTIL (sb_transfer_row_get_fraction (row) > 0.0 ||
+                  sb_transfer_row_get_state (row) != SB_TRANSFER_RUNNING);
+  gui_click (row, SB_TYPE_TRANSFER_ROW, "button");
+  GUI_WAIT_UNTIL (sb_transfer_row_get_state (row) != SB_TRANSFER_RUNNING);
+  g_assert_cmpint (sb_transfer_row_get_state (row), ==, SB_TRANSFER_CANCELLED);
+  gui_settle (200);
+}
+
+static void
+test_download_cancel (GuiFixture    *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (64 * 1024 * 1024, 9);
+  g_autoptr(GFile) big = gui_write_file (f->dir, "big.iso", content);
+  GFile *files[] = { big };
+  g_autofree char *out_dir = g_build_filename (f->dir, "downloads", NULL);
+  g_autofree char *new_path = g_build_filename (out_dir, "new.iso", NULL);
+  g_autofree char *old_path = g_build_filename (out_dir, "old.iso", NULL);
+  g_autoptr(GFile) new_file = g_file_new_for_path (new_path);
+  g_autoptr(GFile) old_file = g_file_new_for_path (old_path);
+  g_autofree char *old_content = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "", files, 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpint (g_mkdir (out_dir, 0700), ==, 0);
+
+  /* A new file: the part already written is removed. */
+  cancel_download (f, new_file);
+  g_assert_false (g_file_query_exists (new_file, NULL));
+  g_assert_cmpuint (sb_test_count_files (out_dir), ==, 0);
+
+  /* Replacing a file: it is left as it was, with nothing beside it. */
+  g_file_set_contents (old_path, "old", -1, &error);
+  g_assert_no_error (error);
+  cancel_download (f, old_file);
+  g_file_get_contents (old_path, &old_content, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (old_content, ==, "old");
+  g_assert_cmpuint (sb_test_count_files (out_dir), ==, 1);
+}
+
+static void
 test_upload_errors (GuiFixture    *f,
                     gconstpointer  data)
 {
@@ -583,6 +639,7 @@ main (int   argc,
   ADD ("/gui/flow/upload-list-edit-rename-download-delete-log-out", test_flow);
   ADD ("/gui/upload/cancel-leaves-nothing", test_upload_cancel);
   ADD ("/gui/upload/errors-in-plain-words", test_upload_errors);
+  ADD ("/gui/download/cancel-leaves-nothing", test_download_cancel);
   ADD ("/gui/profile/filter-and-sort", test_filter_sort);
   ADD ("/gui/preferences/test-connection", test_preferences);
   ADD ("/gui/keyboard-and-accessible-names", test_keyboard_and_names);
