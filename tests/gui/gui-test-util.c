@@ -103,11 +103,53 @@ gui_fixture_setup (GuiFixture    *fixture,
   GUI_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
 }
 
+static gboolean
+all_gone (GPtrArray *weak)
+{
+  for (guint i = 0; i < weak->len; i++)
+    {
+      g_autoptr(GObject) object = g_weak_ref_get (weak->pdata[i]);
+
+      if (object != NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+weak_ref_free (gpointer ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+static void
+watch (GPtrArray *weak,
+       gpointer   object)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, object);
+  g_ptr_array_add (weak, ref);
+}
+
 void
 gui_fixture_teardown (GuiFixture    *fixture,
                       gconstpointer  data)
 {
+  static const char * const pages[] = { "home", "sign-up", "log-in", "profile", "upload", "edit" };
   GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) weak = g_ptr_array_new_with_free_func (weak_ref_free);
+
+  /* LSan cannot see leaks of objects made from inside GTK (its broad
+   * suppressions hide them); a window or page still alive after its window
+   * is destroyed is a leaked reference in our code, whatever made it. */
+  if (fixture->window != NULL)
+    {
+      watch (weak, fixture->window);
+      for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+        watch (weak, sb_window_get_page (fixture->window, pages[i]));
+    }
 
   /* Every window of the test, dialogs included. */
   while (g_list_model_get_n_items (toplevels) > 0)
@@ -120,7 +162,7 @@ gui_fixture_teardown (GuiFixture    *fixture,
       gtk_window_destroy (window);
     }
   fixture->window = NULL;
-  gui_settle (50);
+  GUI_WAIT_UNTIL (all_gone (weak));
   sb_test_assert_finalized (g_steal_pointer (&fixture->library));
   sb_test_assert_finalized (g_steal_pointer (&fixture->accounts));
   sb_test_assert_finalized (g_steal_pointer (&fixture->store));
