@@ -225,13 +225,15 @@ sb_transfer_row_finish (SbTransferRow   *self,
       gtk_widget_add_css_class (GTK_WIDGET (self->icon), "success");
       break;
     case SB_TRANSFER_FAILED:
+      /* The reason says it all; a bar stopped half way would only confuse. */
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
       gtk_image_set_from_icon_name (self->icon, "dialog-error-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->icon), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
       break;
     case SB_TRANSFER_CANCELLED:
-      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
       gtk_image_set_from_icon_name (self->icon, "process-stop-symbolic");
       break;
     case SB_TRANSFER_RUNNING:
