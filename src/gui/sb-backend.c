@@ -44,10 +44,10 @@ sb_backend_open_store (GSettings   *settings,
 
   switch ((SbBackendKind) g_settings_get_enum (settings, "backend"))
     {
-    case SB_BACKEND_AWS:
+    case SB_BACKEND_KIND_AWS:
       set_aws_unavailable (error);
       return NULL;
-    case SB_BACKEND_LOCAL:
+    case SB_BACKEND_KIND_LOCAL:
     default:
       return open_local (data_dir, error);
     }
@@ -77,7 +77,8 @@ check_local_thread (GTask        *task,
   CheckData *data = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(SbStore) store = open_local (data->data_dir, &error);
-  g_autofree char *dir = data->data_dir ? g_strdup (data->data_dir) : sb_backend_default_data_dir ();
+  g_autofree char *dir = data->data_dir ? g_strdup (data->data_dir)
+                                        : sb_backend_default_data_dir ();
   g_autofree char *probe = NULL;
   g_autoptr(GString) report = g_string_new (NULL);
   int fd;
@@ -126,7 +127,7 @@ sb_backend_check_async (GSettings           *settings,
   data->data_dir = g_strdup (data_dir);
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
 
-  if (data->kind == SB_BACKEND_AWS)
+  if (data->kind == SB_BACKEND_KIND_AWS)
     {
       GError *error = NULL;
 

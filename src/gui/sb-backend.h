@@ -7,9 +7,11 @@
 
 G_BEGIN_DECLS
 
+/* The values of the GSettings key “backend”. (Not SbConfig's SbBackend:
+ * the GUI keeps its choice in GSettings, and this names that.) */
 typedef enum {
-  SB_BACKEND_LOCAL,
-  SB_BACKEND_AWS,
+  SB_BACKEND_KIND_LOCAL,
+  SB_BACKEND_KIND_AWS,
 } SbBackendKind;
 
 /* The only place the desktop app decides which store to open. @settings is

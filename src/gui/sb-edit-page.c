@@ -448,7 +448,7 @@ sb_edit_page_class_init (SbEditPageClass *klass)
   object_class->finalize = sb_edit_page_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-edit-page.ui");
+                                               SB_RESOURCE_PATH "/sb-edit-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SbEditPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, SbEditPage, name_row);
   gtk_widget_class_bind_template_child (widget_class, SbEditPage, description_row);

@@ -5,6 +5,8 @@
 
 G_BEGIN_DECLS
 
+#define SB_RESOURCE_PATH "/io/github/storagebox/StorageBox"
+
 /* Registers the GResource and the GUI's types; idempotent. */
 void     sb_gui_init                  (void);
 

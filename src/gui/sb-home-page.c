@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "sb-gui-util.h"
 #include "sb-home-page.h"
 
 struct _SbHomePage
@@ -25,7 +26,7 @@ sb_home_page_class_init (SbHomePageClass *klass)
 
   object_class->dispose = sb_home_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-home-page.ui");
+                                               SB_RESOURCE_PATH "/sb-home-page.ui");
 }
 
 static void

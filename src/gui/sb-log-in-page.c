@@ -152,7 +152,7 @@ sb_log_in_page_class_init (SbLogInPageClass *klass)
   object_class->dispose = sb_log_in_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-log-in-page.ui");
+                                               SB_RESOURCE_PATH "/sb-log-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SbLogInPage, username_row);
   gtk_widget_class_bind_template_child (widget_class, SbLogInPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, SbLogInPage, error_label);

@@ -73,8 +73,8 @@ update_sensitivity (SbPreferencesWindow *self)
 static void
 backend_toggled_cb (SbPreferencesWindow *self)
 {
-  SbBackendKind kind = gtk_check_button_get_active (self->aws_check) ? SB_BACKEND_AWS
-                                                                      : SB_BACKEND_LOCAL;
+  SbBackendKind kind = gtk_check_button_get_active (self->aws_check) ? SB_BACKEND_KIND_AWS
+                                                                      : SB_BACKEND_KIND_LOCAL;
 
   if ((SbBackendKind) g_settings_get_enum (self->settings, "backend") != kind)
     g_settings_set_enum (self->settings, "backend", kind);
@@ -260,7 +260,7 @@ sb_preferences_window_class_init (SbPreferencesWindowClass *klass)
   object_class->finalize = sb_preferences_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-preferences-window.ui");
+                                               SB_RESOURCE_PATH "/sb-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, local_check);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, aws_check);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, aws_group);
@@ -303,7 +303,7 @@ sb_preferences_window_init (SbPreferencesWindow *self)
       GObject *row = G_STRUCT_MEMBER (GObject *, self, rows[i].offset);
       g_settings_bind (self->settings, rows[i].key, row, "text", G_SETTINGS_BIND_DEFAULT);
     }
-  if ((SbBackendKind) g_settings_get_enum (self->settings, "backend") == SB_BACKEND_AWS)
+  if ((SbBackendKind) g_settings_get_enum (self->settings, "backend") == SB_BACKEND_KIND_AWS)
     gtk_check_button_set_active (self->aws_check, TRUE);
   else
     gtk_check_button_set_active (self->local_check, TRUE);

@@ -863,8 +863,10 @@ setup_models (SbProfilePage *self)
                            g_object_ref (GTK_FILTER (self->description_filter)));
 
   /* Sort, then filter: typing in the filter does not re-sort. */
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->files)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+                                              g_object_ref (sorter));
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
                                                   GTK_FILTER (any));
   /* Sorting or filtering 10,000 files at once would hold up the main loop
@@ -941,7 +943,7 @@ sb_profile_page_class_init (SbProfilePageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-profile-page.ui");
+                                               SB_RESOURCE_PATH "/sb-profile-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SbProfilePage, welcome_label);
   gtk_widget_class_bind_template_child (widget_class, SbProfilePage, details_label);
   gtk_widget_class_bind_template_child (widget_class, SbProfilePage, usage_label);

@@ -154,7 +154,7 @@ sb_sign_up_page_class_init (SbSignUpPageClass *klass)
   object_class->dispose = sb_sign_up_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-sign-up-page.ui");
+                                               SB_RESOURCE_PATH "/sb-sign-up-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SbSignUpPage, email_row);
   gtk_widget_class_bind_template_child (widget_class, SbSignUpPage, username_row);
   gtk_widget_class_bind_template_child (widget_class, SbSignUpPage, password_row);

@@ -99,7 +99,7 @@ sb_transfer_row_class_init (SbTransferRowClass *klass)
   object_class->finalize = sb_transfer_row_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-transfer-row.ui");
+                                               SB_RESOURCE_PATH "/sb-transfer-row.ui");
   gtk_widget_class_bind_template_child (widget_class, SbTransferRow, icon);
   gtk_widget_class_bind_template_child (widget_class, SbTransferRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, SbTransferRow, progress_bar);

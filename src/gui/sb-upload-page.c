@@ -410,7 +410,7 @@ sb_upload_page_class_init (SbUploadPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-upload-page.ui");
+                                               SB_RESOURCE_PATH "/sb-upload-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SbUploadPage, drop_area);
   gtk_widget_class_bind_template_child (widget_class, SbUploadPage, description_row);
   gtk_widget_class_bind_template_child (widget_class, SbUploadPage, replace_switch);

@@ -508,7 +508,7 @@ sb_window_class_init (SbWindowClass *klass)
   g_type_ensure (SB_TYPE_EDIT_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/storagebox/StorageBox/sb-window.ui");
+                                               SB_RESOURCE_PATH "/sb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, upload_button);
@@ -566,14 +566,14 @@ load_css_once (void)
     {
       g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
 
-      gtk_css_provider_load_from_resource (provider, "/io/github/storagebox/StorageBox/sb-style.css");
+      gtk_css_provider_load_from_resource (provider, SB_RESOURCE_PATH "/sb-style.css");
       gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                                   GTK_STYLE_PROVIDER (provider),
                                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
       /* GtkApplication does this for its own resource path; tests and the
        * benchmark build windows without one. */
       gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                        "/io/github/storagebox/StorageBox/icons");
+                                        SB_RESOURCE_PATH "/icons");
       g_once_init_leave (&loaded, 1);
     }
 }

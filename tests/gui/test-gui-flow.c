@@ -271,9 +271,12 @@ test_flow (GuiFixture    *f,
   select_file (f, "q3-report.pdf");
   sb_profile_page_download_to (profile_page (f),
                                sb_profile_page_get_selected_file (profile_page (f)), destination);
-  GUI_WAIT_UNTIL (sb_transfer_row_get_state (nth_row (sb_profile_page_get_downloads (profile_page (f)), 0)) != SB_TRANSFER_RUNNING);
-  g_assert_cmpint (sb_transfer_row_get_state (nth_row (sb_profile_page_get_downloads (profile_page (f)), 0)),
-                   ==, SB_TRANSFER_DONE);
+  {
+    SbTransferRow *row = nth_row (sb_profile_page_get_downloads (profile_page (f)), 0);
+
+    GUI_WAIT_UNTIL (sb_transfer_row_get_state (row) != SB_TRANSFER_RUNNING);
+    g_assert_cmpint (sb_transfer_row_get_state (row), ==, SB_TRANSFER_DONE);
+  }
   g_file_get_contents (destination_path, &downloaded, &downloaded_size, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (downloaded, downloaded_size, g_bytes_get_data (c_content, NULL),
@@ -602,11 +605,12 @@ test_keyboard_and_names (GuiFixture    *f,
         {
           g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
           GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
 
           if (GTK_IS_NAMED_ACTION (action))
-            g_hash_table_insert (bindings,
-                                 gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut)),
-                                 g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action))));
+            g_hash_table_insert (bindings, gtk_shortcut_trigger_to_string (trigger),
+                                 g_strdup (gtk_named_action_get_action_name (
+                                   GTK_NAMED_ACTION (action))));
         }
     }
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)

@@ -175,8 +175,10 @@ test_screenshots (GuiFixture    *f,
       gtk_list_box_remove (rows, GTK_WIDGET (gtk_list_box_get_row_at_index (rows, 0)));
   }
   gui_upload (f->window, "Notes, again", (GFile **) &files->pdata[3], 1);
-  gtk_list_box_remove (sb_upload_page_get_transfers (upload),
-                       GTK_WIDGET (gtk_list_box_get_row_at_index (sb_upload_page_get_transfers (upload), 0)));
+  {
+    GtkListBox *rows = sb_upload_page_get_transfers (upload);
+    gtk_list_box_remove (rows, GTK_WIDGET (gtk_list_box_get_row_at_index (rows, 0)));
+  }
   sb_upload_page_set_description (upload, "Scanned receipts for November");
   save_screenshot (window, "upload");
 
