@@ -19,7 +19,6 @@ struct _SbApplication
   SbStore        *store;
   SbAccounts     *accounts;
   SbLibrary      *library;
-  GError         *store_error;
   gint64          started_at;
   gulong          after_paint_id;
   gboolean        bench;
@@ -28,16 +27,33 @@ struct _SbApplication
 G_DEFINE_FINAL_TYPE (SbApplication, sb_application, ADW_TYPE_APPLICATION)
 
 static void
-open_store (SbApplication *self)
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(SbWindow) window = user_data;
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (window));
+  SbApplication *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbStore) store = NULL;
+  guint64 max_file_size = SB_DEFAULT_MAX_FILE_SIZE;
 
-  g_clear_error (&self->store_error);
-  self->store = sb_backend_open_store (settings, self->data_dir, &self->store_error);
-  if (self->store == NULL)
+  store = sb_backend_open_finish (result, &max_file_size, &error);
+  /* Closed while the store was opening: nothing left to show it in. */
+  if (application == NULL)
     return;
+  self = SB_APPLICATION (application);
+  self->store = g_steal_pointer (&store);
+  if (self->store == NULL)
+    {
+      g_warning ("Could not open the store: %s", error->message);
+      sb_window_set_store_error (window, error);
+      return;
+    }
   self->accounts = sb_accounts_new (self->store);
-  self->library = sb_library_new (self->store, SB_DEFAULT_MAX_FILE_SIZE);
+  self->library = sb_library_new (self->store, max_file_size);
+  sb_window_set_core (window, self->accounts, self->library);
+  sb_window_start (window);
 }
 
 /* --bench: print how long it took from main() to the first frame painted,
@@ -75,16 +91,13 @@ sb_application_activate (GApplication *application)
 
   if (window == NULL)
     {
-      SbWindow *main_window;
+      g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+      SbWindow *main_window = sb_window_new (GTK_APPLICATION (self), NULL, NULL, !self->bench);
 
-      if (self->store == NULL && self->store_error == NULL)
-        open_store (self);
-      main_window = sb_window_new (GTK_APPLICATION (self), self->accounts, self->library,
-                                   !self->bench);
-      if (self->store_error != NULL)
-        sb_window_set_store_error (main_window, self->store_error);
-      else
-        sb_window_start (main_window);
+      /* The window shows a spinner until the store is open: for AWS that
+       * means the keyring and a round trip to each service. */
+      sb_backend_open_async (settings, self->data_dir, NULL, store_opened_cb,
+                             g_object_ref (main_window));
       if (self->bench)
         g_signal_connect (main_window, "map", G_CALLBACK (window_mapped_cb), self);
       window = GTK_WINDOW (main_window);
@@ -189,7 +202,6 @@ sb_application_finalize (GObject *object)
   g_clear_object (&self->library);
   g_clear_object (&self->accounts);
   g_clear_object (&self->store);
-  g_clear_error (&self->store_error);
   g_free (self->data_dir);
   G_OBJECT_CLASS (sb_application_parent_class)->finalize (object);
 }

@@ -8,7 +8,12 @@
 
 #include "sb-backend.h"
 #include "sb-error.h"
+#include "sb-keyring.h"
+#include "sb-library.h"
 #include "sb-local-store.h"
+#ifdef SB_HAVE_CONFIG
+#include "sb-config.h"
+#endif
 
 char *
 sb_backend_default_data_dir (void)
@@ -16,69 +21,274 @@ sb_backend_default_data_dir (void)
   return g_build_filename (g_get_user_data_dir (), "storagebox", NULL);
 }
 
-static SbStore *
-open_local (const char  *data_dir,
-            GError     **error)
-{
-  g_autofree char *dir = data_dir ? g_strdup (data_dir) : sb_backend_default_data_dir ();
-
-  return SB_STORE (sb_local_store_new (dir, error));
-}
-
-static void
-set_aws_unavailable (GError **error)
-{
-  /* SbAwsStore and SbConfig are being written on another branch; until they
-   * land this build can only say so, in words a user can act on. */
-  g_set_error_literal (error, SB_ERROR, SB_ERROR_UNAVAILABLE,
-                       _("This version of StorageBox cannot use AWS yet. "
-                         "Choose “This computer” in Preferences."));
-}
-
-SbStore *
-sb_backend_open_store (GSettings   *settings,
-                       const char  *data_dir,
-                       GError     **error)
-{
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
-
-  switch ((SbBackendKind) g_settings_get_enum (settings, "backend"))
-    {
-    case SB_BACKEND_KIND_AWS:
-      set_aws_unavailable (error);
-      return NULL;
-    case SB_BACKEND_KIND_LOCAL:
-    default:
-      return open_local (data_dir, error);
-    }
-}
-
 typedef struct
 {
   SbBackendKind  kind;
   char          *data_dir;
-} CheckData;
+  char          *access_key_id;
+  char          *secret_access_key;
+  gboolean       have_keys;
+  gboolean       usable;
+  char          *settings[6];
+  guint64        max_file_size;
+} Op;
+
+/* GSettings keys for AWS, in the order of Op.settings, and the SbConfig
+ * keys they set. */
+static const char * const aws_settings[6] = {
+  "aws-region", "aws-endpoint", "aws-bucket",
+  "aws-users-table", "aws-files-table", "aws-sessions-table",
+};
+#ifdef SB_HAVE_CONFIG
+static const char * const config_keys[6] = {
+  "region", "endpoint-url", "bucket",
+  "users-table", "files-table", "sessions-table",
+};
+#endif
 
 static void
-check_data_free (CheckData *data)
+wipe (char *secret)
 {
-  g_free (data->data_dir);
-  g_free (data);
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
 }
 
+static void
+op_free (Op *op)
+{
+  g_free (op->data_dir);
+  g_free (op->access_key_id);
+  wipe (op->secret_access_key);
+  for (guint i = 0; i < G_N_ELEMENTS (op->settings); i++)
+    g_free (op->settings[i]);
+  g_free (op);
+}
+
+static Op *
+op_new (GSettings  *settings,
+        const char *data_dir)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = (SbBackendKind) g_settings_get_enum (settings, "backend");
+  op->data_dir = g_strdup (data_dir);
+  op->max_file_size = SB_DEFAULT_MAX_FILE_SIZE;
+  /* Only what the user set: GSettings' defaults must not hide the config
+   * file and environment that storagebox-server and storagebox-cli read. */
+  for (guint i = 0; i < G_N_ELEMENTS (aws_settings); i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_user_value (settings, aws_settings[i]);
+
+      if (value != NULL && *g_variant_get_string (value, NULL) != '\0')
+        op->settings[i] = g_variant_dup_string (value, NULL);
+    }
+  return op;
+}
+
+#ifndef SB_HAVE_CONFIG
+static void
+set_aws_unavailable (GError **error)
+{
+  /* SbAwsStore and SbConfig are not in this build's core yet; until they
+   * are, say so in words a user can act on. */
+  g_set_error_literal (error, SB_ERROR, SB_ERROR_UNAVAILABLE,
+                       _("This version of StorageBox cannot use AWS yet. "
+                         "Choose “This computer” in Preferences."));
+}
+#endif
+
+#ifdef SB_HAVE_CONFIG
+/* The shared configuration (config files and environment, as the server
+ * and the CLI read them) with the Preferences on top. The access keys go
+ * into the environment the AWS credential chain reads, in memory only:
+ * neither this process's environment nor any file ever holds them. */
+static SbConfig *
+config_new (Op      *op,
+            GError **error)
+{
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(SbConfig) config = NULL;
+
+  if (op->have_keys && op->access_key_id != NULL && *op->access_key_id != '\0' &&
+      op->secret_access_key != NULL && *op->secret_access_key != '\0')
+    {
+      envp = g_environ_setenv (envp, "AWS_ACCESS_KEY_ID", op->access_key_id, TRUE);
+      envp = g_environ_setenv (envp, "AWS_SECRET_ACCESS_KEY", op->secret_access_key, TRUE);
+      envp = g_environ_unsetenv (envp, "AWS_SESSION_TOKEN");
+    }
+  config = sb_config_new ((const char * const *) envp);
+  for (char **e = envp; *e != NULL; e++)
+    if (g_str_has_prefix (*e, "AWS_SECRET_ACCESS_KEY="))
+      memset (*e, 0, strlen (*e));
+  if (!sb_config_load (config, NULL, error) ||
+      !sb_config_set (config, "backend", op->kind == SB_BACKEND_KIND_AWS ? "aws" : "local",
+                      error) ||
+      (op->data_dir != NULL && !sb_config_set (config, "data-dir", op->data_dir, error)))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    if (op->settings[i] != NULL && !sb_config_set (config, config_keys[i], op->settings[i], error))
+      return NULL;
+  return g_steal_pointer (&config);
+}
+#endif
+
+/* Opening */
+
+#ifndef SB_HAVE_CONFIG
+static void
+open_local_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  Op *op = task_data;
+  g_autofree char *dir = op->data_dir ? g_strdup (op->data_dir) : sb_backend_default_data_dir ();
+  GError *error = NULL;
+  SbLocalStore *store = sb_local_store_new (dir, &error);
+
+  if (store == NULL)
+    g_task_return_new_error (task, SB_ERROR, SB_ERROR_UNAVAILABLE,
+                             _("The storage folder %s cannot be used: %s"), dir, error->message);
+  else
+    g_task_return_pointer (task, store, g_object_unref);
+  g_clear_error (&error);
+}
+#endif
+
+#ifdef SB_HAVE_CONFIG
+static void
+open_opened_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  SbStore *store = sb_config_open_store_finish (SB_CONFIG (object), result, &error);
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  op->max_file_size = sb_config_get_max_upload_size (SB_CONFIG (object));
+  g_task_return_pointer (task, store, g_object_unref);
+}
+
+static void
+open_with_config (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  g_autoptr(SbConfig) config = config_new (op, &error);
+
+  if (config == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sb_config_open_store_async (config, cancellable, open_opened_cb, task);
+}
+#endif
+
+static void
+open_keys_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* No keyring, or no keys in it: the AWS chain may still find credentials
+   * (environment, ~/.aws/credentials, an instance role). */
+  op->have_keys = sb_keyring_lookup_credentials_finish (result, &op->access_key_id,
+                                                        &op->secret_access_key, &error);
+  if (error != NULL)
+    g_debug ("No AWS keys from the keyring: %s", error->message);
+#ifdef SB_HAVE_CONFIG
+  open_with_config (g_steal_pointer (&task));
+#else
+  {
+    GError *unavailable = NULL;
+
+    set_aws_unavailable (&unavailable);
+    g_task_return_error (task, unavailable);
+  }
+#endif
+}
+
+void
+sb_backend_open_async (GSettings           *settings,
+                       const char          *data_dir,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Op *op;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_backend_open_async));
+  op = op_new (settings, data_dir);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+
+  if (op->kind == SB_BACKEND_KIND_AWS)
+    {
+      GCancellable *task_cancellable = g_task_get_cancellable (task);
+
+      sb_keyring_lookup_credentials_async (task_cancellable, open_keys_cb,
+                                           g_steal_pointer (&task));
+      return;
+    }
+#ifdef SB_HAVE_CONFIG
+  open_with_config (g_steal_pointer (&task));
+#else
+  g_task_run_in_thread (task, open_local_thread);
+#endif
+}
+
+/**
+ * sb_backend_open_finish:
+ * @max_file_size: (out) (optional): the largest file to accept
+ *
+ * Returns: (transfer full): the store, or %NULL with an error sentence
+ */
+SbStore *
+sb_backend_open_finish (GAsyncResult  *result,
+                        guint64       *max_file_size,
+                        GError       **error)
+{
+  Op *op;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  op = g_task_get_task_data (G_TASK (result));
+  if (max_file_size != NULL)
+    *max_file_size = op->max_file_size;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Checking */
+
+#ifndef SB_HAVE_CONFIG
 /* Opening the local store creates its directory and database and runs its
- * schema checks; a probe file then proves the blob directory is writable. */
+ * schema checks; a probe file then proves the directory is writable. (With
+ * SbConfig, its own check does this and more, for either backend.) */
 static void
 check_local_thread (GTask        *task,
                     gpointer      source_object,
                     gpointer      task_data,
                     GCancellable *cancellable)
 {
-  CheckData *data = task_data;
+  Op *op = task_data;
+  g_autofree char *dir = op->data_dir ? g_strdup (op->data_dir) : sb_backend_default_data_dir ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(SbStore) store = open_local (data->data_dir, &error);
-  g_autofree char *dir = data->data_dir ? g_strdup (data->data_dir)
-                                        : sb_backend_default_data_dir ();
+  g_autoptr(SbLocalStore) store = sb_local_store_new (dir, &error);
   g_autofree char *probe = NULL;
   g_autoptr(GString) report = g_string_new (NULL);
   int fd;
@@ -107,27 +317,133 @@ check_local_thread (GTask        *task,
   g_string_append_printf (report, _("✓ Files can be written in %s."), dir);
   g_task_return_pointer (task, g_string_free (g_steal_pointer (&report), FALSE), g_free);
 }
+#endif
+
+#ifdef SB_HAVE_CONFIG
+static const char *
+status_mark (SbCheckStatus status)
+{
+  switch (status)
+    {
+    case SB_CHECK_OK:
+      return "✓";
+    case SB_CHECK_WARNING:
+      return "!";
+    case SB_CHECK_MISSING:
+      return "?";
+    case SB_CHECK_ERROR:
+    default:
+      return "✗";
+    }
+}
+
+static void
+check_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(SbCheck) check = sb_config_check_finish (SB_CONFIG (object), result, &error);
+  g_autoptr(GString) report = g_string_new (NULL);
+  guint n;
+
+  if (check == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  n = g_list_model_get_n_items (G_LIST_MODEL (check));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SbCheckItem) item = g_list_model_get_item (G_LIST_MODEL (check), i);
+
+      if (report->len > 0)
+        g_string_append_c (report, '\n');
+      /* Translators: one line of the connection test: mark, what, how. */
+      g_string_append_printf (report, _("%s %s: %s"),
+                              status_mark (sb_check_item_get_status (item)),
+                              sb_check_item_get_name (item), sb_check_item_get_message (item));
+    }
+  op->usable = sb_check_get_usable (check);
+  g_task_return_pointer (task, g_string_free (g_steal_pointer (&report), FALSE), g_free);
+}
+
+static void
+check_with_config (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  g_autoptr(SbConfig) config = config_new (op, &error);
+
+  if (config == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sb_config_check_async (config, cancellable, check_done_cb, task);
+}
+#endif
+
+static void
+check_keys_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  op->have_keys = sb_keyring_lookup_credentials_finish (result, &op->access_key_id,
+                                                        &op->secret_access_key, &error);
+#ifdef SB_HAVE_CONFIG
+  check_with_config (g_steal_pointer (&task));
+#else
+  {
+    GError *unavailable = NULL;
+
+    set_aws_unavailable (&unavailable);
+    g_task_return_error (task, unavailable);
+  }
+#endif
+}
 
 void
 sb_backend_check_async (GSettings           *settings,
                         const char          *data_dir,
+                        const char          *access_key_id,
+                        const char          *secret_access_key,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  CheckData *data;
+  Op *op;
 
   g_return_if_fail (G_IS_SETTINGS (settings));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, SB_SOURCE_TAG (sb_backend_check_async));
-  data = g_new0 (CheckData, 1);
-  data->kind = (SbBackendKind) g_settings_get_enum (settings, "backend");
-  data->data_dir = g_strdup (data_dir);
-  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
+  op = op_new (settings, data_dir);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
 
-  if (data->kind == SB_BACKEND_KIND_AWS)
+  if (op->kind == SB_BACKEND_KIND_AWS && access_key_id == NULL)
+    {
+      GCancellable *task_cancellable = g_task_get_cancellable (task);
+
+      sb_keyring_lookup_credentials_async (task_cancellable, check_keys_cb,
+                                           g_steal_pointer (&task));
+      return;
+    }
+  op->access_key_id = g_strdup (access_key_id);
+  op->secret_access_key = g_strdup (secret_access_key);
+  op->have_keys = access_key_id != NULL;
+#ifdef SB_HAVE_CONFIG
+  check_with_config (g_steal_pointer (&task));
+#else
+  if (op->kind == SB_BACKEND_KIND_AWS)
     {
       GError *error = NULL;
 
@@ -136,12 +452,26 @@ sb_backend_check_async (GSettings           *settings,
       return;
     }
   g_task_run_in_thread (task, check_local_thread);
+#endif
 }
 
 char *
 sb_backend_check_finish (GAsyncResult  *result,
+                         gboolean      *usable,
                          GError       **error)
 {
+  char *report;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+
+  report = g_task_propagate_pointer (G_TASK (result), error);
+  if (usable != NULL)
+    {
+#ifdef SB_HAVE_CONFIG
+      *usable = report != NULL && ((Op *) g_task_get_task_data (G_TASK (result)))->usable;
+#else
+      *usable = report != NULL;
+#endif
+    }
+  return report;
 }

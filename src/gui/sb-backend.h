@@ -14,23 +14,33 @@ typedef enum {
   SB_BACKEND_KIND_AWS,
 } SbBackendKind;
 
-/* The only place the desktop app decides which store to open. @settings is
- * the app's GSettings; @data_dir (nullable) overrides the local store's
- * directory, which is otherwise $XDG_DATA_HOME/storagebox, the same as
- * storagebox-server's. */
+/* The only place the desktop app decides which store to open, from its
+ * GSettings and, for AWS, the access keys in the keyring. @data_dir
+ * (nullable) overrides the local store's directory, which is otherwise
+ * $XDG_DATA_HOME/storagebox, the same as storagebox-server's. */
 char    *sb_backend_default_data_dir (void);
-SbStore *sb_backend_open_store       (GSettings            *settings,
-                                      const char           *data_dir,
-                                      GError              **error);
-
-/* Runs the checks that “storagebox-cli check” runs against the configured
- * backend and returns a report, one line per check. */
-void     sb_backend_check_async      (GSettings            *settings,
+void     sb_backend_open_async       (GSettings            *settings,
                                       const char           *data_dir,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,
                                       gpointer              user_data);
+SbStore *sb_backend_open_finish      (GAsyncResult         *result,
+                                      guint64              *max_file_size,
+                                      GError              **error);
+
+/* Runs the checks of “storagebox-cli check” against the backend chosen in
+ * @settings and returns the report, one line per check; @usable says
+ * whether StorageBox can run on it. @access_key_id and @secret_access_key
+ * are the keys to try (NULL: those in the keyring). */
+void     sb_backend_check_async      (GSettings            *settings,
+                                      const char           *data_dir,
+                                      const char           *access_key_id,
+                                      const char           *secret_access_key,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
 char    *sb_backend_check_finish     (GAsyncResult         *result,
+                                      gboolean             *usable,
                                       GError              **error);
 
 G_END_DECLS

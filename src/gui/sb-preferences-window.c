@@ -127,7 +127,8 @@ check_cb (GObject      *object,
 {
   g_autoptr(SbPreferencesWindow) self = weak_steal (user_data);
   g_autoptr(GError) error = NULL;
-  g_autofree char *report = sb_backend_check_finish (result, &error);
+  gboolean usable = FALSE;
+  g_autofree char *report = sb_backend_check_finish (result, &usable, &error);
 
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -138,19 +139,26 @@ check_cb (GObject      *object,
       show_report (self, message, FALSE);
       return;
     }
-  show_report (self, report, TRUE);
+  show_report (self, report, usable);
 }
 
 void
 sb_preferences_window_test (SbPreferencesWindow *self)
 {
+  const char *key_id;
+  const char *secret;
+
   g_return_if_fail (SB_IS_PREFERENCES_WINDOW (self));
 
   if (self->busy > 0)
     return;
+  key_id = gtk_editable_get_text (GTK_EDITABLE (self->access_key_row));
+  secret = gtk_editable_get_text (GTK_EDITABLE (self->secret_key_row));
   set_busy (self, +1);
   show_report (self, _("Testing…"), TRUE);
-  sb_backend_check_async (self->settings, self->data_dir, self->cancellable, check_cb,
+  /* The keys as typed, saved or not: testing comes before saving. */
+  sb_backend_check_async (self->settings, self->data_dir, *key_id ? key_id : NULL,
+                          *secret ? secret : NULL, self->cancellable, check_cb,
                           weak_new (self));
 }
 

@@ -332,6 +332,19 @@ sb_window_start (SbWindow *self)
 }
 
 void
+sb_window_set_core (SbWindow   *self,
+                    SbAccounts *accounts,
+                    SbLibrary  *library)
+{
+  g_return_if_fail (SB_IS_WINDOW (self));
+  g_return_if_fail (SB_IS_ACCOUNTS (accounts));
+  g_return_if_fail (SB_IS_LIBRARY (library));
+
+  g_set_object (&self->accounts, accounts);
+  g_set_object (&self->library, library);
+}
+
+void
 sb_window_set_store_error (SbWindow     *self,
                            const GError *error)
 {
@@ -592,7 +605,8 @@ sb_window_init (SbWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  update_actions (self);
+  /* Starts on the spinner until the store is open. */
+  visible_page_changed_cb (self);
 }
 
 SbWindow *

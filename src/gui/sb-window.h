@@ -15,14 +15,18 @@ G_DECLARE_FINAL_TYPE (SbWindow, sb_window, SB, WINDOW, AdwApplicationWindow)
  * Profile with the file list, Upload, Edit) under one header bar. It owns
  * the logged-in session; pages reach the core through it.
  *
- * @accounts and @library are NULL when the store could not be opened; the
- * window then explains why instead of showing the pages. With
- * @remember_session, log-ins are kept in the keyring and restored by
- * sb_window_start(). */
+ * @accounts and @library may be NULL while the store is being opened (the
+ * window shows a spinner): then sb_window_set_core() and sb_window_start(),
+ * or sb_window_set_store_error(), which explains why instead of showing the
+ * pages. With @remember_session, log-ins are kept in the keyring and
+ * restored by sb_window_start(). */
 SbWindow    *sb_window_new               (GtkApplication *application,
                                           SbAccounts     *accounts,
                                           SbLibrary      *library,
                                           gboolean        remember_session);
+void         sb_window_set_core          (SbWindow       *self,
+                                          SbAccounts     *accounts,
+                                          SbLibrary      *library);
 void         sb_window_set_store_error   (SbWindow       *self,
                                           const GError   *error);
 void         sb_window_start             (SbWindow       *self);

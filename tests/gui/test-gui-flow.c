@@ -6,6 +6,7 @@
 #include "gui-test-util.h"
 #include "sb-error.h"
 #include "sb-application.h"
+#include "sb-backend.h"
 #include "sb-edit-page.h"
 #include "sb-log-in-page.h"
 #include "sb-preferences-window.h"
@@ -589,7 +590,12 @@ test_keyboard_and_names (GuiFixture    *f,
   };
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
   g_autoptr(GHashTable) bindings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(SbApplication) app = sb_application_new ();
+  /* Another ID: a registered app stays on the bus for the rest of the
+   * process, and /gui/application/first-frame registers the real one. */
+  g_autoptr(SbApplication) app = g_object_new (SB_TYPE_APPLICATION,
+                                               "application-id", APPLICATION_ID ".Test",
+                                               "flags", G_APPLICATION_NON_UNIQUE,
+                                               NULL);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) quit = NULL;
   g_auto(GStrv) preferences = NULL;
@@ -629,11 +635,82 @@ test_keyboard_and_names (GuiFixture    *f,
   check_buttons_named (GTK_WIDGET (f->window));
 }
 
+static void
+test_backend (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *dir = sb_test_make_tmpdir ("sb-backend-XXXXXX");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbStore) store = NULL;
+  g_autofree char *report = NULL;
+  guint64 max_file_size = 0;
+  gboolean usable = FALSE;
+
+  /* This computer: the store opens in the directory given. */
+  sb_backend_open_async (settings, dir, NULL, sb_test_result_cb, &result);
+  store = sb_backend_open_finish (sb_test_await (&result), &max_file_size, &error);
+  g_assert_no_error (error);
+  g_assert_true (SB_IS_STORE (store));
+  g_assert_cmpuint (max_file_size, >, 0);
+  g_clear_object (&result);
+  sb_test_assert_finalized (g_steal_pointer (&store));
+
+  sb_backend_check_async (settings, dir, NULL, NULL, NULL, sb_test_result_cb, &result);
+  report = sb_backend_check_finish (sb_test_await (&result), &usable, &error);
+  g_assert_no_error (error);
+  g_assert_true (usable);
+  g_assert_nonnull (report);
+  g_clear_object (&result);
+
+  /* AWS with no bucket anywhere cannot work, and says so in a sentence. */
+  g_settings_set_enum (settings, "backend", SB_BACKEND_KIND_AWS);
+  sb_backend_open_async (settings, dir, NULL, sb_test_result_cb, &result);
+  store = sb_backend_open_finish (sb_test_await (&result), NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, SB_ERROR, SB_ERROR_UNAVAILABLE);
+  g_test_message ("AWS without a bucket: %s", error->message);
+  g_settings_reset (settings, "backend");
+  sb_test_rm_rf (dir);
+}
+
+/* g_test_message() prints through g_print(): stderr, not back here. */
+static void
+print_to_stderr (const char *text)
+{
+  g_printerr ("%s", text);
+}
+
+/* The real application, from g_application_run() to its first frame. */
+static void
+test_application (void)
+{
+  g_autofree char *dir = sb_test_make_tmpdir ("sb-app-XXXXXX");
+  char *args[] = { (char *) "storagebox", (char *) "--data-dir", dir, (char *) "--bench", NULL };
+  SbApplication *app = sb_application_new ();
+  GPrintFunc print = g_set_print_handler (print_to_stderr);
+
+  /* --bench prints its timing on stdout, which is TAP here. */
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 4, args), ==, 0);
+  g_set_print_handler (print);
+  /* Quitting leaves the window to the program's exit; a test closes it. */
+  while (g_list_model_get_n_items (gtk_window_get_toplevels ()) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (gtk_window_get_toplevels (), 0);
+      gtk_window_destroy (window);
+    }
+  sb_test_assert_finalized (app);
+  sb_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/gui/backend/open-and-check", test_backend);
+  g_test_add_func ("/gui/application/first-frame", test_application);
 
 #define ADD(path, func) \
   g_test_add (path, GuiFixture, NULL, gui_fixture_setup, func, gui_fixture_teardown)
