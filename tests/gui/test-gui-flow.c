@@ -668,7 +668,10 @@ test_backend (void)
   sb_backend_open_async (settings, dir, NULL, sb_test_result_cb, &result);
   store = sb_backend_open_finish (sb_test_await (&result), NULL, &error);
   g_assert_null (store);
-  g_assert_error (error, SB_ERROR, SB_ERROR_UNAVAILABLE);
+  /* Without SbConfig in the tree: “cannot use AWS yet”; with it: “No S3
+   * bucket is configured…”. */
+  g_assert_nonnull (error);
+  g_assert_cmpuint (error->domain, ==, SB_ERROR);
   g_test_message ("AWS without a bucket: %s", error->message);
   g_settings_reset (settings, "backend");
   sb_test_rm_rf (dir);
