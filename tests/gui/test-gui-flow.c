@@ -534,6 +534,9 @@ test_preferences (GuiFixture    *f,
                                                             "aws_check")), TRUE);
   g_assert_cmpint (g_settings_get_enum (settings, "backend"), ==, 1);
   gui_set_text (preferences, SB_TYPE_PREFERENCES_WINDOW, "bucket_row", "my-bucket");
+  /* Whatever the core does with it, nothing may leave this machine: a
+   * loopback port where nothing listens. */
+  gui_set_text (preferences, SB_TYPE_PREFERENCES_WINDOW, "endpoint_row", "http://127.0.0.1:9");
   {
     g_autofree char *bucket = g_settings_get_string (settings, "aws-bucket");
     g_assert_cmpstr (bucket, ==, "my-bucket");
@@ -546,10 +549,11 @@ test_preferences (GuiFixture    *f,
     /* No AWS here: the report says why, whichever core this is. */
     g_test_message ("AWS report: %s", report);
     g_assert_nonnull (strstr (report, "aws"));
-    g_assert_false (g_str_has_prefix (report, "✓"));
+    g_assert_true (!g_str_has_prefix (report, "✓") || strstr (report, "✗") != NULL);
   }
   g_settings_reset (settings, "backend");
   g_settings_reset (settings, "aws-bucket");
+  g_settings_reset (settings, "aws-endpoint");
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
