@@ -29,19 +29,19 @@ typedef struct
   char          *secret_access_key;
   gboolean       have_keys;
   gboolean       usable;
-  char          *settings[6];
+  char          *settings[8];
   guint64        max_file_size;
 } Op;
 
 /* GSettings keys for AWS, in the order of Op.settings, and the SbConfig
  * keys they set. */
-static const char * const aws_settings[6] = {
-  "aws-region", "aws-endpoint", "aws-bucket",
+static const char * const aws_settings[8] = {
+  "aws-region", "aws-endpoint", "aws-dynamodb-endpoint", "aws-s3-endpoint", "aws-bucket",
   "aws-users-table", "aws-files-table", "aws-sessions-table",
 };
 #ifdef SB_HAVE_CONFIG
-static const char * const config_keys[6] = {
-  "region", "endpoint-url", "bucket",
+static const char * const config_keys[8] = {
+  "region", "endpoint-url", "dynamodb-endpoint-url", "s3-endpoint-url", "bucket",
   "users-table", "files-table", "sessions-table",
 };
 #endif

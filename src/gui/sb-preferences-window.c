@@ -18,6 +18,8 @@ struct _SbPreferencesWindow
   AdwPreferencesGroup  *keys_group;
   AdwEntryRow          *region_row;
   AdwEntryRow          *endpoint_row;
+  AdwEntryRow          *dynamodb_endpoint_row;
+  AdwEntryRow          *s3_endpoint_row;
   AdwEntryRow          *bucket_row;
   AdwEntryRow          *users_table_row;
   AdwEntryRow          *files_table_row;
@@ -275,6 +277,8 @@ sb_preferences_window_class_init (SbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, keys_group);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, region_row);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, endpoint_row);
+  gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, dynamodb_endpoint_row);
+  gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, s3_endpoint_row);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, bucket_row);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, users_table_row);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, files_table_row);
@@ -296,6 +300,8 @@ sb_preferences_window_init (SbPreferencesWindow *self)
   static const struct { const char *key; gsize offset; } rows[] = {
     { "aws-region", G_STRUCT_OFFSET (SbPreferencesWindow, region_row) },
     { "aws-endpoint", G_STRUCT_OFFSET (SbPreferencesWindow, endpoint_row) },
+    { "aws-dynamodb-endpoint", G_STRUCT_OFFSET (SbPreferencesWindow, dynamodb_endpoint_row) },
+    { "aws-s3-endpoint", G_STRUCT_OFFSET (SbPreferencesWindow, s3_endpoint_row) },
     { "aws-bucket", G_STRUCT_OFFSET (SbPreferencesWindow, bucket_row) },
     { "aws-users-table", G_STRUCT_OFFSET (SbPreferencesWindow, users_table_row) },
     { "aws-files-table", G_STRUCT_OFFSET (SbPreferencesWindow, files_table_row) },

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The desktop app on the AWS backend, end to end, against dynalite and
+ * s3rver on loopback (run under run-gui-test.sh --keyring): Preferences'
+ * Test Connection with the keys as typed, saving them in the keyring, then
+ * opening the store the way the app does (keys from the keyring) and
+ * signing up and uploading through the real pages. Needs SbConfig in the
+ * core; skipped without it. */
+#include "config.h"
+
+#include "gui-test-util.h"
+#include "sb-aws-test-util.h"
+#include "sb-backend.h"
+#include "sb-preferences-window.h"
+#include "sb-profile-page.h"
+#include "sb-test-util.h"
+#ifdef SB_HAVE_CONFIG
+#include "sb-config.h"
+#endif
+
+#define PASSWORD "correct horse battery"
+#define BUCKET   "storagebox-gui-test"
+
+#ifdef SB_HAVE_CONFIG
+static void
+configure (GSettings  *settings,
+           const char *dynamodb,
+           const char *s3)
+{
+  g_settings_set_enum (settings, "backend", SB_BACKEND_KIND_AWS);
+  g_settings_set_string (settings, "aws-region", "us-east-1");
+  g_settings_set_string (settings, "aws-dynamodb-endpoint", dynamodb);
+  g_settings_set_string (settings, "aws-s3-endpoint", s3);
+  g_settings_set_string (settings, "aws-bucket", BUCKET);
+}
+
+/* What “storagebox-cli init” does, through core. */
+static void
+provision (const char *dynamodb,
+           const char *s3)
+{
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(SbConfig) config = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbCheck) report = NULL;
+
+  envp = g_environ_setenv (envp, "AWS_ACCESS_KEY_ID", "S3RVER", TRUE);
+  envp = g_environ_setenv (envp, "AWS_SECRET_ACCESS_KEY", "S3RVER", TRUE);
+  config = sb_config_new ((const char * const *) envp);
+  g_assert_true (sb_config_load (config, NULL, &error));
+  g_assert_true (sb_config_set (config, "backend", "aws", &error));
+  g_assert_true (sb_config_set (config, "region", "us-east-1", &error));
+  g_assert_true (sb_config_set (config, "dynamodb-endpoint-url", dynamodb, &error));
+  g_assert_true (sb_config_set (config, "s3-endpoint-url", s3, &error));
+  g_assert_true (sb_config_set (config, "bucket", BUCKET, &error));
+  sb_config_provision_async (config, NULL, sb_test_result_cb, &result);
+  report = sb_config_provision_finish (config, sb_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (sb_check_get_usable (report));
+}
+
+static void
+test_aws_end_to_end (void)
+{
+  g_autoptr(GError) error = NULL;
+  SbTestNodeServer *dynalite = NULL;
+  SbTestNodeServer *s3rver = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  SbPreferencesWindow *preferences;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SbStore) store = NULL;
+  GuiFixture fixture = { 0 };
+  g_autoptr(GBytes) content = sb_test_random_bytes (3 * 1024 * 1024 + 5, 7);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+
+  dynalite = sb_test_node_server_start ("dynalite", &error);
+  if (dynalite != NULL)
+    s3rver = sb_test_node_server_start ("s3rver", &error);
+  if (s3rver == NULL)
+    {
+      g_test_skip (error->message);
+      g_clear_pointer (&dynalite, sb_test_node_server_stop);
+      return;
+    }
+  configure (settings, sb_test_node_server_get_url (dynalite),
+             sb_test_node_server_get_url (s3rver));
+  provision (sb_test_node_server_get_url (dynalite), sb_test_node_server_get_url (s3rver));
+
+  /* Test Connection with the keys as typed, then save them. */
+  preferences = sb_preferences_window_new (NULL, NULL);
+  gtk_window_present (GTK_WINDOW (preferences));
+  gui_set_text (preferences, SB_TYPE_PREFERENCES_WINDOW, "access_key_row", "S3RVER");
+  gui_set_text (preferences, SB_TYPE_PREFERENCES_WINDOW, "secret_key_row", "S3RVER");
+  gui_click (preferences, SB_TYPE_PREFERENCES_WINDOW, "check_button");
+  GUI_WAIT_UNTIL (!sb_preferences_window_get_busy (preferences));
+  g_test_message ("report:\n%s", sb_preferences_window_get_report (preferences));
+  g_assert_null (strstr (sb_preferences_window_get_report (preferences), "✗"));
+  g_assert_false (gtk_widget_has_css_class (gui_child (preferences, SB_TYPE_PREFERENCES_WINDOW,
+                                                       "check_row"), "error"));
+  gui_click (preferences, SB_TYPE_PREFERENCES_WINDOW, "save_keys_button");
+  GUI_WAIT_UNTIL (!sb_preferences_window_get_busy (preferences));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* Open the store as the app does: settings, keys from the keyring. */
+  sb_backend_open_async (settings, NULL, NULL, sb_test_result_cb, &result);
+  store = sb_backend_open_finish (sb_test_await (&result), NULL, &error);
+  g_assert_no_error (error);
+
+  /* Sign up and upload through the pages, on DynamoDB and S3. */
+  fixture.dir = sb_test_make_tmpdir ("sb-gui-aws-XXXXXX");
+  fixture.store = g_steal_pointer (&store);
+  fixture.accounts = sb_accounts_new (fixture.store);
+  fixture.library = sb_library_new (fixture.store, SB_DEFAULT_MAX_FILE_SIZE);
+  fixture.window = gui_fixture_new_window (&fixture, FALSE);
+  sb_window_start (fixture.window);
+  gui_sign_up (fixture.window, "ada", "ada@example.com", PASSWORD);
+  file = gui_write_file (fixture.dir, "on-s3.bin", content);
+  gui_upload (fixture.window, "Kept in S3", &file, 1);
+  g_clear_object (&result);
+  sb_library_list_async (fixture.library, "ada", NULL, sb_test_result_cb, &result);
+  listed = sb_library_list_finish (fixture.library, sb_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (sb_file_get_description (g_ptr_array_index (listed, 0)), ==, "Kept in S3");
+  g_assert_cmpuint (sb_file_get_size (g_ptr_array_index (listed, 0)), ==,
+                    g_bytes_get_size (content));
+
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  gui_fixture_teardown (&fixture, NULL);
+  g_settings_reset (settings, "backend");
+  sb_test_node_server_stop (s3rver);
+  sb_test_node_server_stop (dynalite);
+}
+#else
+static void
+test_skip_without_config (void)
+{
+  g_test_skip ("SbConfig (the AWS backend) is not in this core yet");
+}
+#endif
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gui_test_init (&argc, &argv);
+#ifdef SB_HAVE_CONFIG
+  g_test_add_func ("/gui/aws/test-connection-keyring-sign-up-upload", test_aws_end_to_end);
+#else
+  g_test_add_func ("/gui/aws/test-connection-keyring-sign-up-upload", test_skip_without_config);
+#endif
+  return g_test_run ();
+}
