@@ -127,6 +127,8 @@ test_aws_end_to_end (void)
                     g_bytes_get_size (content));
 
   g_clear_pointer (&listed, g_ptr_array_unref);
+  /* The result is a task that holds the library. */
+  g_clear_object (&result);
   gui_fixture_teardown (&fixture, NULL);
   g_settings_reset (settings, "backend");
   sb_test_node_server_stop (s3rver);
