@@ -99,7 +99,7 @@ save_screenshot (GtkWidget  *window,
 
   if (g_strcmp0 (g_getenv ("SB_UPDATE_SCREENSHOTS"), "1") == 0)
     {
-      const char *source_dir = g_getenv ("SB_SCREENSHOT_DIR");
+      const char *source_dir = g_getenv ("SB_GUI_SCREENSHOT_DIR");
       g_autofree char *source_path = NULL;
 
       g_assert_nonnull (source_dir);
