@@ -127,6 +127,9 @@ sb_test_run_cli (const char * const *args,
   g_autoptr(GError) error = NULL;
   g_autofree char *stdout_text = NULL;
   g_autofree char *stderr_text = NULL;
+  g_autoptr(GBytes) input_bytes = NULL;
+  g_autoptr(GBytes) stdout_bytes = NULL;
+  g_autoptr(GBytes) stderr_bytes = NULL;
   g_auto(GStrv) full_env = NULL;
 
   sb_test_backend_env ();
@@ -139,9 +142,14 @@ sb_test_run_cli (const char * const *args,
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input ? input : "", NULL, &stdout_text, &stderr_text,
-                                 &error);
+  /* Bytes, not UTF-8: "get NAME -" writes the file's content. */
+  input_bytes = g_bytes_new (input ? input : "", input ? strlen (input) : 0);
+  g_subprocess_communicate (process, input_bytes, NULL, &stdout_bytes, &stderr_bytes, &error);
   g_assert_no_error (error);
+  stdout_text = g_strndup (g_bytes_get_size (stdout_bytes) ? g_bytes_get_data (stdout_bytes, NULL)
+                                                           : "", g_bytes_get_size (stdout_bytes));
+  stderr_text = g_strndup (g_bytes_get_size (stderr_bytes) ? g_bytes_get_data (stderr_bytes, NULL)
+                                                           : "", g_bytes_get_size (stderr_bytes));
   g_assert_true (g_subprocess_get_if_exited (process));
   if (out)
     *out = g_steal_pointer (&stdout_text);
