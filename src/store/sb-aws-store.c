@@ -773,8 +773,8 @@ sb_aws_store_user_update_async (SbStore             *store,
     names_new ("#u", "username", "#e", "email", "#p", "password", "#r", "role",
                "#t", "updated_at", NULL);
 
-  /* An empty field is stored as no attribute (see set_text()), so each of
-   * them is either set or removed. */
+  /* Core never stores an empty email, hash or role, so unlike set_text()
+   * there is no attribute to leave out here. */
   sb_aws_item_set_string (values, ":e", sb_user_get_email (user));
   sb_aws_item_set_string (values, ":p", sb_user_get_password_hash (user));
   sb_aws_item_set_string (values, ":r", sb_user_get_role (user));
