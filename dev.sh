@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 top=$(pwd)
 
 build_pkgs="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libglib2.0-bin
-  libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsodium-dev gettext"
+  libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsodium-dev nettle-dev gettext"
 gui_pkgs="libgtk-4-dev libadwaita-1-dev libsecret-1-dev desktop-file-utils appstream"
 test_pkgs="chromium python3-botocore awscli xvfb xauth dbus dbus-x11 gnome-keyring time
   curl ca-certificates"

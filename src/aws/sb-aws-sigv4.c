@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sb-aws-sigv4-private.h"
+#include "sb-sha256.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 
@@ -120,7 +121,7 @@ char *
 sb_aws_sha256_hex (gconstpointer data,
                    gsize         length)
 {
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+  return sb_sha256_hex (data, length);
 }
 
 /* Canonical request */

@@ -18,8 +18,12 @@ typedef struct
   GCancellable      *cancellable;
   guint              status;
   guint64            offset;
-  guint64            remaining;
+  guint64            remaining;     /* still to be read from storage */
   gulong             wrote_chunk_id;
+  GBytes            *ready;         /* read, waiting for the socket */
+  gboolean           reading;
+  gboolean           sending;       /* a chunk is with libsoup */
+  gboolean           paused;
 } Download;
 
 static void
@@ -27,6 +31,7 @@ download_free (Download *download)
 {
   g_clear_signal_handler (&download->wrote_chunk_id, download->msg);
   g_clear_object (&download->stream);
+  g_clear_pointer (&download->ready, g_bytes_unref);
   g_clear_object (&download->file);
   g_clear_object (&download->cancellable);
   g_clear_object (&download->msg);
@@ -47,7 +52,7 @@ download_break (Download *download)
   download_free (download);
 }
 
-static void read_next (Download *download);
+static void pump (Download *download);
 
 static void
 read_cb (GObject      *object,
@@ -58,15 +63,15 @@ read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result,
                                                               &error);
-  SoupMessageBody *body;
 
+  download->reading = FALSE;
   if (g_cancellable_is_cancelled (download->cancellable))
     {
       /* The client went away; libsoup has already given up on the message. */
       download_free (download);
       return;
     }
-  if (bytes == NULL || (g_bytes_get_size (bytes) == 0 && download->remaining > 0))
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
     {
       g_warning ("download broke off with %" G_GUINT64_FORMAT " bytes to go: %s",
                  download->remaining, error ? error->message : "unexpected end of content");
@@ -74,25 +79,53 @@ read_cb (GObject      *object,
       return;
     }
 
-  body = soup_server_message_get_response_body (download->msg);
-  if (g_bytes_get_size (bytes) == 0)
+  download->remaining -= MIN (download->remaining, g_bytes_get_size (bytes));
+  download->ready = g_steal_pointer (&bytes);
+  pump (download);
+}
+
+/* Keeps one chunk with the socket and the next one read ahead, so storage
+ * and network work at the same time; memory stays at two chunks however
+ * slow the client. */
+static void
+pump (Download *download)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (download->msg);
+
+  if (!download->sending && download->ready)
+    {
+      soup_message_body_append_bytes (body, download->ready);
+      g_clear_pointer (&download->ready, g_bytes_unref);
+      download->sending = TRUE;
+    }
+  else if (!download->sending && !download->reading && download->remaining == 0)
     {
       soup_message_body_complete (body);
-      soup_server_message_unpause (download->msg);
+      if (download->paused)
+        soup_server_message_unpause (download->msg);
       download_free (download);
       return;
     }
 
-  download->remaining -= MIN (download->remaining, g_bytes_get_size (bytes));
-  soup_message_body_append_bytes (body, bytes);
-  soup_server_message_unpause (download->msg);
-}
+  if (download->sending && download->paused)
+    {
+      download->paused = FALSE;
+      soup_server_message_unpause (download->msg);
+    }
+  else if (!download->sending && !download->paused)
+    {
+      download->paused = TRUE;
+      soup_server_message_pause (download->msg);
+    }
 
-static void
-read_next (Download *download)
-{
-  g_input_stream_read_bytes_async (download->stream, CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   download->cancellable, read_cb, download);
+  if (!download->reading && download->ready == NULL && download->remaining > 0)
+    {
+      download->reading = TRUE;
+      g_input_stream_read_bytes_async (download->stream, (gsize) MIN (download->remaining,
+                                                                      CHUNK_SIZE),
+                                       G_PRIORITY_DEFAULT, download->cancellable, read_cb,
+                                       download);
+    }
 }
 
 static void
@@ -102,10 +135,8 @@ wrote_chunk_cb (SoupServerMessage *msg,
 {
   Download *download = user_data;
 
-  /* One chunk in flight at a time: memory stays flat however slow the
-   * client reads. */
-  soup_server_message_pause (msg);
-  read_next (download);
+  download->sending = FALSE;
+  pump (download);
 }
 
 /* RFC 6266: a plain ASCII fallback for old clients, and the exact UTF-8
@@ -185,16 +216,12 @@ open_cb (GObject      *object,
 
   send_headers (download);
   req->responded = TRUE;
-  if (download->remaining == 0)
-    {
-      soup_message_body_complete (soup_server_message_get_response_body (download->msg));
-      soup_server_message_unpause (download->msg);
-      download_free (download);
-      return;
-    }
+  /* The handler paused the message; pump() unpauses it when a chunk is
+   * ready (or the body is empty). */
+  download->paused = TRUE;
   download->wrote_chunk_id = g_signal_connect (download->msg, "wrote-chunk",
                                                G_CALLBACK (wrote_chunk_cb), download);
-  read_next (download);
+  pump (download);
 }
 
 static void

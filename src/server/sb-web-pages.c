@@ -626,6 +626,12 @@ page_style (SbWebRequest *req)
 }
 
 static void
+page_upload_script (SbWebRequest *req)
+{
+  serve_static (req, "upload.js", "text/javascript; charset=utf-8");
+}
+
+static void
 page_favicon (SbWebRequest *req)
 {
   serve_static (req, "favicon.svg", "image/svg+xml");
@@ -666,6 +672,7 @@ static const struct
   { "/healthz", page_health, FALSE },
   { "/static/style.css", page_style, FALSE },
   { "/static/favicon.svg", page_favicon, FALSE },
+  { "/static/upload.js", page_upload_script, FALSE },
   { "/favicon.ico", page_favicon, FALSE },
   { "/", page_home, FALSE },
   { "/home", page_home, FALSE },

@@ -19,8 +19,8 @@
 /* Every response, whatever produced it. No inline script or style anywhere,
  * so the policy can be strict. */
 static const char content_security_policy[] =
-  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-  "frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+  "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 struct _SbWebServer
 {

@@ -9,11 +9,12 @@
 #include <unistd.h>
 
 #include "sb-local-store.h"
+#include "sb-sha256.h"
 #include "sb-store-private.h"
 
 /* Big enough to amortise a thread hand-off per chunk, small enough that a
- * thousand concurrent uploads stay within a few hundred MiB. */
-#define BLOB_CHUNK_SIZE (256 * 1024)
+ * hundred concurrent uploads stay within a few hundred MiB. */
+#define BLOB_CHUNK_SIZE (1024 * 1024)
 
 struct _SbLocalStore
 {
@@ -902,16 +903,37 @@ blob_path (SbLocalStore  *self,
   return g_build_filename (self->blob_dir, key, NULL);
 }
 
+/* Two buffers: while a worker thread hashes and writes one, the other is
+ * filled from the source, so disk and network overlap. */
+#define N_BUFFERS 2
+
+typedef enum
+{
+  BUFFER_FREE,
+  BUFFER_READING,
+  BUFFER_READY,
+  BUFFER_WRITING,
+} BufferState;
+
 typedef struct
 {
+  GTask        *task;          /* the caller's, while anything is in flight */
   GInputStream *source;
   char         *key;
   char         *tmp_path;
   char         *final_path;
   int           fd;
   guint64       size;
-  GChecksum    *checksum;
-  GBytes       *chunk;
+  SbSha256     *sha256;
+  char         *digest;
+  guint8       *buffers[N_BUFFERS];
+  gsize         filled[N_BUFFERS];
+  BufferState   state[N_BUFFERS];
+  guint         next_read;     /* buffers are written in the order they were read */
+  guint         next_write;
+  gboolean      eof;
+  gboolean      committing;
+  GError       *error;
 } BlobWrite;
 
 static void
@@ -927,8 +949,11 @@ blob_write_free (BlobWrite *op)
   g_free (op->key);
   g_free (op->tmp_path);
   g_free (op->final_path);
-  g_clear_pointer (&op->checksum, g_checksum_free);
-  g_clear_pointer (&op->chunk, g_bytes_unref);
+  g_clear_pointer (&op->sha256, sb_sha256_free);
+  g_free (op->digest);
+  for (guint i = 0; i < N_BUFFERS; i++)
+    g_free (op->buffers[i]);
+  g_clear_error (&op->error);
   g_free (op);
 }
 
@@ -950,8 +975,6 @@ fsync_dir (const char  *path,
   close (fd);
   return TRUE;
 }
-
-static void blob_write_read_next (GTask *task);
 
 static void
 blob_write_commit_thread (GTask        *task,
@@ -986,20 +1009,22 @@ blob_write_commit_thread (GTask        *task,
   if (!fsync_dir (dir, NULL))
     g_debug ("could not fsync %s", dir);
 
+  op->digest = sb_sha256_finish_hex (op->sha256);
   g_task_return_boolean (task, TRUE);
 }
 
 static void
-blob_write_chunk_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
+blob_write_buffer_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
 {
   BlobWrite *op = task_data;
-  gsize len;
-  const guint8 *data = g_bytes_get_data (op->chunk, &len);
+  guint index = op->next_write;
+  const guint8 *data = op->buffers[index];
+  gsize len = op->filled[index];
 
-  g_checksum_update (op->checksum, data, len);
+  sb_sha256_update (op->sha256, data, len);
   while (len > 0)
     {
       gssize n = write (op->fd, data, len);
@@ -1019,34 +1044,35 @@ blob_write_chunk_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static void blob_write_advance (BlobWrite *op);
+
 static void
-blob_write_chunk_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+blob_write_step_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  BlobWrite *op = user_data;
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (op->committing)
     {
-      g_task_return_error (task, error);
+      GTask *task = g_steal_pointer (&op->task);
+
+      if (!g_task_propagate_boolean (G_TASK (result), &error))
+        g_task_return_error (task, error);
+      else
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
       return;
     }
-  blob_write_read_next (g_steal_pointer (&task));
-}
 
-static void
-blob_write_commit_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_task_return_error (task, error);
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && op->error == NULL)
+    op->error = error;
   else
-    g_task_return_boolean (task, TRUE);
+    g_clear_error (&error);
+  op->state[op->next_write] = BUFFER_FREE;
+  op->next_write = (op->next_write + 1) % N_BUFFERS;
+  blob_write_advance (op);
 }
 
 static void
@@ -1054,45 +1080,94 @@ blob_write_read_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  BlobWrite *op = g_task_get_task_data (task);
-  g_autoptr(GTask) step = NULL;
+  BlobWrite *op = user_data;
+  guint index = (op->next_read + N_BUFFERS - 1) % N_BUFFERS;
   GError *error = NULL;
-  GBytes *bytes;
+  gsize n = 0;
 
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (bytes == NULL)
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &n, &error))
     {
-      g_task_return_error (task, error);
-      return;
+      if (op->error == NULL)
+        op->error = error;
+      else
+        g_clear_error (&error);
+      op->state[index] = BUFFER_FREE;
     }
-
-  step = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
-                     g_bytes_get_size (bytes) > 0 ? blob_write_chunk_cb : blob_write_commit_cb,
-                     g_object_ref (task));
-  g_task_set_task_data (step, op, NULL);
-  g_task_set_check_cancellable (step, FALSE);
-
-  if (g_bytes_get_size (bytes) == 0)
+  else
     {
-      g_bytes_unref (bytes);
-      g_task_run_in_thread (step, blob_write_commit_thread);
-      return;
+      op->filled[index] = n;
+      op->size += n;
+      op->state[index] = n > 0 ? BUFFER_READY : BUFFER_FREE;
+      /* read_all stops short only at the end of the stream. */
+      if (n < BLOB_CHUNK_SIZE)
+        op->eof = TRUE;
     }
-
-  op->size += g_bytes_get_size (bytes);
-  g_clear_pointer (&op->chunk, g_bytes_unref);
-  op->chunk = bytes;
-  g_task_run_in_thread (step, blob_write_chunk_thread);
+  blob_write_advance (op);
 }
 
-static void
-blob_write_read_next (GTask *task)
+static GTask *
+blob_write_step_new (BlobWrite *op)
 {
-  BlobWrite *op = g_task_get_task_data (task);
+  GTask *step = g_task_new (g_task_get_source_object (op->task), NULL, blob_write_step_cb, op);
 
-  g_input_stream_read_bytes_async (op->source, BLOB_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), blob_write_read_cb, task);
+  g_task_set_task_data (step, op, NULL);
+  return step;
+}
+
+/* Starts whatever can start; finishes once nothing is left to do. */
+static void
+blob_write_advance (BlobWrite *op)
+{
+  gboolean busy = FALSE;
+
+  for (guint i = 0; i < N_BUFFERS; i++)
+    busy |= op->state[i] == BUFFER_READING || op->state[i] == BUFFER_WRITING;
+
+  if (op->error)
+    {
+      if (!busy)
+        {
+          GTask *task = g_steal_pointer (&op->task);
+          g_task_return_error (task, g_steal_pointer (&op->error));
+          g_object_unref (task);
+        }
+      return;
+    }
+
+  if (op->state[op->next_write] == BUFFER_READY)
+    {
+      g_autoptr(GTask) step = blob_write_step_new (op);
+      op->state[op->next_write] = BUFFER_WRITING;
+      g_task_run_in_thread (step, blob_write_buffer_thread);
+      busy = TRUE;
+    }
+
+  if (!op->eof && op->state[op->next_read] == BUFFER_FREE)
+    {
+      guint index = op->next_read;
+      gboolean reading = FALSE;
+
+      for (guint i = 0; i < N_BUFFERS; i++)
+        reading |= op->state[i] == BUFFER_READING;
+      if (!reading)
+        {
+          if (op->buffers[index] == NULL)
+            op->buffers[index] = g_malloc (BLOB_CHUNK_SIZE);
+          op->state[index] = BUFFER_READING;
+          op->next_read = (index + 1) % N_BUFFERS;
+          g_input_stream_read_all_async (op->source, op->buffers[index], BLOB_CHUNK_SIZE,
+                                         G_PRIORITY_DEFAULT, g_task_get_cancellable (op->task),
+                                         blob_write_read_cb, op);
+          busy = TRUE;
+        }
+    }
+
+  if (op->eof && !busy)
+    {
+      g_autoptr(GTask) step = blob_write_step_new (op);
+      op->committing = TRUE;
+      g_task_run_in_thread (step, blob_write_commit_thread);
+    }
 }
 
 static void
@@ -1128,7 +1203,7 @@ sb_local_store_blob_write_async (SbStore             *store,
   op->key = g_strdup_printf ("%s/%s", owner, id);
   op->tmp_path = g_build_filename (self->tmp_dir, id, NULL);
   op->final_path = g_build_filename (self->blob_dir, owner, id, NULL);
-  op->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  op->sha256 = sb_sha256_new ();
   g_task_set_task_data (task, op, (GDestroyNotify) blob_write_free);
 
   /* Creating an empty file in our own tmp/ directory is as cheap as the
@@ -1143,7 +1218,8 @@ sb_local_store_blob_write_async (SbStore             *store,
       return;
     }
 
-  blob_write_read_next (g_steal_pointer (&task));
+  op->task = g_steal_pointer (&task);
+  blob_write_advance (op);
 }
 
 static char *
@@ -1164,7 +1240,7 @@ sb_local_store_blob_write_finish (SbStore       *store,
   if (size)
     *size = op->size;
   if (sha256)
-    *sha256 = g_strdup (g_checksum_get_string (op->checksum));
+    *sha256 = g_strdup (op->digest);
   return g_strdup (op->key);
 }
 

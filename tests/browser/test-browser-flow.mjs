@@ -10,7 +10,7 @@
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -48,6 +48,20 @@ async function startServer (dataDir) {
   return { server, url: JSON.parse(first).url };
 }
 
+// Waits (up to the default timeout) for something to appear.
+async function visible (locator) {
+  return locator.waitFor().then(() => true, () => false);
+}
+
+// Regular files under a directory, recursively.
+function countFiles (dir) {
+  let count = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    count += entry.isDirectory() ? countFiles(join(dir, entry.name)) : 1;
+  }
+  return count;
+}
+
 async function shot (page, name) {
   if (!screenshotDir) return;
   mkdirSync(screenshotDir, { recursive: true });
@@ -56,7 +70,7 @@ async function shot (page, name) {
 
 async function main () {
   if (!serverPath) throw new Error('STORAGEBOX_SERVER is not set');
-  console.log('1..22');
+  console.log('1..27');
 
   const work = mkdtempSync(join(tmpdir(), 'sb-browser-'));
   const { server, url } = await startServer(join(work, 'data'));
@@ -107,7 +121,7 @@ async function main () {
     await page.getByLabel('File', { exact: true }).setInputFiles(uploadPath);
     await shot(page, 'upload');
     await page.getByRole('button', { name: 'Upload' }).click();
-    ok(await page.getByText('“Meeting notes.txt” was uploaded.').isVisible(), 'the upload is confirmed');
+    ok(await visible(page.getByText('“Meeting notes.txt” was uploaded.')), 'the upload is confirmed');
     const row = page.getByRole('row', { name: /Meeting notes\.txt/ });
     ok(await row.isVisible(), 'the file is listed');
     ok(await row.getByText('Notes from <Monday>').isVisible(), 'its description is shown as typed');
@@ -142,6 +156,7 @@ async function main () {
     await renamed.getByRole('link', { name: 'Edit Minutes.txt' }).click();
     await page.getByLabel('Replace content (optional)').setInputFiles(replacePath);
     await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('“Minutes.txt” was saved.').waitFor();
     const [second] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Download Minutes.txt' }).click(),
@@ -157,6 +172,49 @@ async function main () {
     await page.getByRole('button', { name: 'Delete' }).click();
     ok(await page.getByText('“Minutes.txt” was deleted.').isVisible(), 'the deletion is confirmed');
     ok(await page.getByText('You have no files yet.').isVisible(), 'the list is empty');
+
+    // Drop a file on the form: the script uploads it with a progress bar.
+    await page.getByRole('navigation').getByRole('link', { name: 'Upload' }).click();
+    await page.evaluate(() => {
+      window.sbStatuses = [];
+      const status = document.querySelector('.upload-status');
+      new MutationObserver(() => window.sbStatuses.push(status.textContent))
+        .observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['x'.repeat(3 * 1024 * 1024)], 'dropped.txt', { type: 'text/plain' }));
+      return transfer;
+    });
+    await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: dropped });
+    await page.getByLabel('Description').fill('Dropped in');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('“dropped.txt” was uploaded.').waitFor();
+    ok(page.url() === `${url}files`, 'a dropped file is uploaded and the list is shown');
+    ok(await page.getByRole('row', { name: /dropped\.txt/ }).getByText('Dropped in').isVisible(),
+       'the dropped file is listed with its description');
+    ok((await page.evaluate(() => window.sbStatuses)).includes('100 %'), 'the progress reached 100 %');
+
+    // Cancel an upload half-way: nothing of it is kept.
+    await page.getByRole('navigation').getByRole('link', { name: 'Upload' }).click();
+    const big = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(256 * 1024 * 1024)], 'cancelled.bin'));
+      return transfer;
+    });
+    await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: big });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Cancel upload' }).click();
+    await page.getByRole('button', { name: 'Upload' }).isEnabled();
+    await page.goto(`${url}files`);
+    ok(await page.getByText('cancelled.bin').count() === 0, 'a cancelled upload is not listed');
+    let leftovers = -1;
+    for (let i = 0; i < 100; i++) {
+      leftovers = countFiles(join(work, 'data', 'blobs')) + countFiles(join(work, 'data', 'tmp'));
+      if (leftovers === 1) break;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    }
+    ok(leftovers === 1, `a cancelled upload leaves nothing on disk (${leftovers} files for 1 stored)`);
 
     // Log out, then pages need a log-in
     await page.getByRole('button', { name: 'Log out' }).click();

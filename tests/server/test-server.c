@@ -674,6 +674,7 @@ test_bad_file_names (void)
   const struct { const char *name, *description, *message; } bad[] = {
     { "", "x", "Please choose a file" },
     { "..", "x", "cannot be used as file names" },
+    { "../etc/passwd", "x", "cannot contain" },
     { "tab\there", "x", "control characters" },
     { long_name, "x", "at most 255 bytes" },
     { "fine.txt", long_description, "at most 1,000 characters" },
