@@ -13,6 +13,7 @@
 
 #define SYSTEM_CONFIG_FILE "/etc/storagebox/storagebox.conf"
 #define GROUP              "storagebox"
+#define S3_MAX_PARTS       10000
 
 typedef struct
 {
@@ -635,6 +636,8 @@ open_aws_store (SbConfig *self)
   g_autoptr(SbAwsConfig) aws_config = sb_aws_config_new ((const char * const *) self->environ);
   g_autoptr(SbAwsClient) client = NULL;
   SbAwsStore *store;
+  guint64 max_size;
+  guint64 part_size;
 
   if (sb_config_get (self, "region") != NULL)
     sb_aws_config_set_region (aws_config, sb_config_get (self, "region"));
@@ -651,9 +654,13 @@ open_aws_store (SbConfig *self)
                             sb_config_get (self, "users-table"),
                             sb_config_get (self, "files-table"),
                             sb_config_get (self, "sessions-table"));
-  /* 16 MiB parts, 4 in flight: S3's 10,000-part limit still allows 160 GiB
-   * files, and memory stays at 64 MiB per upload. */
-  sb_aws_s3_set_part_size (sb_aws_store_get_s3 (store), 16 * 1024 * 1024);
+  /* 8 MiB parts, 4 in flight (the aws layer's defaults) keep an upload
+   * within about 40 MiB; only a size limit beyond what S3's 10,000 parts
+   * of 8 MiB allow (78 GiB) needs bigger ones. */
+  max_size = sb_config_get_max_upload_size (self);
+  part_size = MAX (sb_aws_s3_get_part_size (sb_aws_store_get_s3 (store)),
+                   (max_size + S3_MAX_PARTS - 1) / S3_MAX_PARTS);
+  sb_aws_s3_set_part_size (sb_aws_store_get_s3 (store), (gsize) part_size);
   return store;
 }
 
