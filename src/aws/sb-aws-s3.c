@@ -7,6 +7,7 @@
 #include "sb-aws-s3.h"
 #include "sb-aws-sigv4.h"
 #include "sb-aws-xml-private.h"
+#include "sb-sha256.h"
 
 /* S3's REST-XML protocol. Every body we send is held in memory and hashed
  * (a single PUT up to the part size, or one part of a multipart upload), so
@@ -1042,7 +1043,8 @@ typedef struct
   GInputStream *source;
   gint64        expected_size;
   gsize         part_size;
-  GChecksum    *sha256;
+  SbSha256     *sha256;
+  char         *sha256_hex;      /* once finished */
   guint64       total;
   GCancellable *cancellable;     /* ours: stops every part when one fails */
   gulong        cancelled_id;
@@ -1067,7 +1069,8 @@ upload_free (Upload *upload)
   g_free (upload->content_type);
   g_clear_pointer (&upload->metadata, g_hash_table_unref);
   g_clear_object (&upload->source);
-  g_checksum_free (upload->sha256);
+  sb_sha256_free (upload->sha256);
+  g_free (upload->sha256_hex);
   g_clear_object (&upload->cancellable);
   g_free (upload->buffer);
   g_free (upload->upload_id);
@@ -1297,7 +1300,7 @@ read_cb (GObject      *object,
   if (n_read < upload->part_size)
     upload->eof = TRUE;
   upload->total += n_read;
-  g_checksum_update (upload->sha256, upload->buffer, n_read);
+  sb_sha256_update (upload->sha256, upload->buffer, n_read);
   data = g_bytes_new_take (g_steal_pointer (&upload->buffer), n_read);
 
   if (upload->error != NULL)
@@ -1439,7 +1442,7 @@ sb_aws_s3_put_object_async (SbAwsS3             *self,
   /* A known small object needs a buffer of its size only. */
   if (size >= 0 && (guint64) size < upload->part_size)
     upload->part_size = MAX (size, 1);
-  upload->sha256 = g_checksum_new (G_CHECKSUM_SHA256);
+  upload->sha256 = sb_sha256_new ();
   upload->etags = g_ptr_array_new_with_free_func (g_free);
   upload->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, upload, (GDestroyNotify) upload_free);
@@ -1480,8 +1483,10 @@ sb_aws_s3_put_object_finish (SbAwsS3       *self,
     return FALSE;
   if (out_size != NULL)
     *out_size = upload->total;
+  if (upload->sha256_hex == NULL)
+    upload->sha256_hex = sb_sha256_finish_hex (upload->sha256);
   if (out_sha256 != NULL)
-    *out_sha256 = g_strdup (g_checksum_get_string (upload->sha256));
+    *out_sha256 = g_strdup (upload->sha256_hex);
   return TRUE;
 }
 

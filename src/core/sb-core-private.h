@@ -11,4 +11,9 @@ GError *sb_error_from_store   (const GError *error,
                                const char   *not_found,
                                const char   *exists);
 
+/* Tests read a system config file of their own instead of /etc's. */
+typedef struct _SbConfig SbConfig;
+void    sb_config_set_system_file (SbConfig     *self,
+                                   const char   *path);
+
 G_END_DECLS

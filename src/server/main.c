@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sb-local-store.h"
+#include "sb-config.h"
 #include "sb-web-server.h"
 
 #define DRAIN_TIMEOUT (30 * G_TIME_SPAN_SECOND)
@@ -21,45 +21,6 @@ typedef struct
   gint64       deadline;
   int          status;
 } App;
-
-/* "5GiB", "512M", "1048576": binary units, since that is what file sizes
- * are shown in. */
-static gboolean
-parse_size (const char  *text,
-            guint64     *size,
-            GError     **error)
-{
-  static const struct { const char *suffix; guint64 factor; } units[] = {
-    { "", 1 }, { "b", 1 },
-    { "k", 1024 }, { "kb", 1024 }, { "kib", 1024 },
-    { "m", 1024 * 1024 }, { "mb", 1024 * 1024 }, { "mib", 1024 * 1024 },
-    { "g", 1024 * 1024 * 1024 }, { "gb", 1024 * 1024 * 1024 }, { "gib", 1024 * 1024 * 1024 },
-    { "t", G_GUINT64_CONSTANT (1024) * 1024 * 1024 * 1024 },
-    { "tb", G_GUINT64_CONSTANT (1024) * 1024 * 1024 * 1024 },
-    { "tib", G_GUINT64_CONSTANT (1024) * 1024 * 1024 * 1024 },
-  };
-  char *end = NULL;
-  guint64 number;
-  g_autofree char *suffix = NULL;
-
-  number = g_ascii_strtoull (text, &end, 10);
-  if (end == text)
-    goto invalid;
-  suffix = g_ascii_strdown (g_strstrip (end), -1);
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (g_str_equal (suffix, units[i].suffix))
-      {
-        if (number == 0 || number > G_MAXUINT64 / units[i].factor)
-          goto invalid;
-        *size = number * units[i].factor;
-        return TRUE;
-      }
-
-invalid:
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("“%s” is not a size; try for example 5GiB or 100MiB."), text);
-  return FALSE;
-}
 
 /* "127.0.0.1:5000", "[::1]:8080", "0.0.0.0:80" */
 static gboolean
@@ -127,10 +88,29 @@ stop_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static char *
-default_data_dir (void)
+static void
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  return g_build_filename (g_get_user_data_dir (), "storagebox", NULL);
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Proves the backend works before listening: a misconfigured server says
+ * what to fix and exits, instead of failing every request. Start-up may
+ * wait; nothing else is running yet. */
+static SbStore *
+open_store (SbConfig  *config,
+            GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_config_open_store_async (config, NULL, store_opened_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return sb_config_open_store_finish (config, result, error);
 }
 
 int
@@ -138,19 +118,16 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *listen = NULL;
-  g_autofree char *data_dir = NULL;
-  g_autofree char *max_upload = NULL;
   g_autofree char *address = NULL;
-  g_autofree char *default_dir = NULL;
   gboolean behind_proxy = FALSE;
   gboolean secure_cookies = FALSE;
   gboolean quiet = FALSE;
   gboolean version = FALSE;
   guint16 port = 0;
-  guint64 max_size = SB_DEFAULT_MAX_FILE_SIZE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SbLocalStore) store = NULL;
+  g_autoptr(SbConfig) config = sb_config_new (NULL);
+  g_autoptr(SbStore) store = NULL;
   g_autoptr(SbAccounts) accounts = NULL;
   g_autoptr(SbLibrary) library = NULL;
   g_autoptr(SbWebServer) server = NULL;
@@ -159,11 +136,6 @@ main (int   argc,
   GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Address and port to listen on (default 127.0.0.1:5000)"), N_("ADDRESS:PORT") },
-    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
-      N_("Where the embedded store keeps its files (default $XDG_DATA_HOME/storagebox)"),
-      N_("DIR") },
-    { "max-upload-size", 0, 0, G_OPTION_ARG_STRING, &max_upload,
-      N_("Largest file that can be uploaded (default 5GiB)"), N_("SIZE") },
     { "behind-proxy", 0, 0, G_OPTION_ARG_NONE, &behind_proxy,
       N_("Trust X-Forwarded-For from a load balancer in front of this server"), NULL },
     { "secure-cookies", 0, 0, G_OPTION_ARG_NONE, &secure_cookies,
@@ -184,7 +156,11 @@ main (int   argc,
   g_option_context_set_summary (context,
                                 _("Serve StorageBox to web browsers: sign up, log in, upload, list,\n"
                                   "download, edit and delete files."));
+  g_option_context_set_description (context,
+                                    _("Settings also come from the environment (STORAGEBOX_BACKEND,\n"
+                                      "STORAGEBOX_BUCKET, …) and storagebox.conf; see docs/aws.md."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  sb_config_add_options (config, context);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("storagebox-server: %s\n", error->message);
@@ -198,21 +174,20 @@ main (int   argc,
     }
 
   if (!parse_listen (listen ? listen : "127.0.0.1:5000", &address, &port, &error) ||
-      (max_upload && !parse_size (max_upload, &max_size, &error)))
+      !sb_config_load_with_options (config, &error) || !sb_config_validate (config, &error))
     {
       g_printerr ("storagebox-server: %s\n", error->message);
       return 2;
     }
 
-  default_dir = default_data_dir ();
-  store = sb_local_store_new (data_dir ? data_dir : default_dir, &error);
+  store = open_store (config, &error);
   if (store == NULL)
     {
       g_printerr ("storagebox-server: %s\n", error->message);
       return 1;
     }
-  accounts = sb_accounts_new (SB_STORE (store));
-  library = sb_library_new (SB_STORE (store), max_size);
+  accounts = sb_accounts_new (store);
+  library = sb_library_new (store, sb_config_get_max_upload_size (config));
   server = sb_web_server_new (accounts, library, &error);
   if (server == NULL)
     {
@@ -235,13 +210,27 @@ main (int   argc,
     g_autofree char *url = g_strdup_printf ("http://%s%s%s:%u/", v6 ? "[" : "", address,
                                             v6 ? "]" : "", sb_web_server_get_port (server));
     /* The first line says where we are, for people and for scripts. */
-    g_print ("{\"event\":\"listening\",\"url\":\"%s\",\"data_dir\":", url);
-    {
-      g_autoptr(JsonNode) dir = json_node_init_string (json_node_alloc (),
-                                                       sb_local_store_get_data_dir (store));
-      g_autofree char *dir_json = json_to_string (dir, FALSE);
-      g_print ("%s}\n", dir_json);
-    }
+    g_autoptr(JsonBuilder) line = json_builder_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    /* The first line says where we are, for people and for scripts. */
+    json_builder_begin_object (line);
+    json_builder_set_member_name (line, "event");
+    json_builder_add_string_value (line, "listening");
+    json_builder_set_member_name (line, "url");
+    json_builder_add_string_value (line, url);
+    json_builder_set_member_name (line, "backend");
+    json_builder_add_string_value (line, sb_config_get (config, "backend"));
+    json_builder_set_member_name (line, sb_config_get_backend (config) == SB_BACKEND_AWS
+                                          ? "bucket" : "data_dir");
+    json_builder_add_string_value (line, sb_config_get_backend (config) == SB_BACKEND_AWS
+                                           ? sb_config_get (config, "bucket")
+                                           : sb_config_get_data_dir (config));
+    json_builder_end_object (line);
+    root = json_builder_get_root (line);
+    text = json_to_string (root, FALSE);
+    g_print ("%s\n", text);
     g_printerr (_("StorageBox is ready at %s\n"), url);
   }
 

@@ -7,55 +7,6 @@
 
 #include "sb-aws-test-util.h"
 
-GAsyncResult *
-sb_test_wait (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-void
-sb_test_store_result_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-char *
-sb_test_make_temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("sb-aws-test-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-void
-sb_test_remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_remove (path);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      sb_test_remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
 void
 sb_test_write_file (const char *path,
                     const char *contents)
@@ -140,14 +91,20 @@ sb_test_node_server_start (const char  *kind,
     }
   if (g_str_equal (kind, "dynalite"))
     {
-      script = g_build_filename (modules, "dynalite", "cli.js", NULL);
+      /* dynalite's own cli.js reads "--port 0" as "no port" and takes 4567,
+       * so tests running side by side would collide: listen through its
+       * API instead. Tables become ACTIVE at once, so tests need not poll. */
+      static const char launcher[] =
+        "const server = require(process.argv[1])({createTableMs: 0, deleteTableMs: 0,"
+        " updateTableMs: 0});"
+        "server.listen(0, '127.0.0.1', () => console.log("
+        "'Dynalite listening at: http://127.0.0.1:' + server.address().port));";
+
+      script = g_build_filename (modules, "dynalite", NULL);
       marker = "listening at: ";
-      if (!g_file_test (script, G_FILE_TEST_EXISTS))
+      if (!g_file_test (script, G_FILE_TEST_IS_DIR))
         goto missing;
-      /* Tables become ACTIVE at once, so tests need not poll for it. */
-      process = spawn (error, "node", script, "--host", "127.0.0.1", "--port", "0",
-                       "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
-                       NULL);
+      process = spawn (error, "node", "-e", launcher, script, NULL);
     }
   else
     {
@@ -155,7 +112,7 @@ sb_test_node_server_start (const char  *kind,
       marker = "listening on ";
       if (!g_file_test (script, G_FILE_TEST_EXISTS))
         goto missing;
-      data_dir = sb_test_make_temp_dir ();
+      data_dir = sb_test_make_tmpdir ("sb-aws-test-XXXXXX");
       /* s3rver's continuation tokens use DES, which OpenSSL 3 keeps in its
        * legacy provider; without it every second page is a 500. */
       process = spawn (error, "node", "--openssl-legacy-provider", script,
@@ -213,7 +170,7 @@ sb_test_node_server_stop (SbTestNodeServer *server)
   g_subprocess_wait (server->process, NULL, NULL);
   g_object_unref (server->process);
   if (server->data_dir != NULL)
-    sb_test_remove_tree (server->data_dir);
+    sb_test_rm_rf (server->data_dir);
   g_free (server->data_dir);
   g_free (server->url);
   g_free (server);

@@ -5,16 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* Runs the default main context until *@slot holds a result. */
-GAsyncResult *sb_test_wait               (GAsyncResult **slot);
-/* A GAsyncReadyCallback storing a reference to the result in @user_data,
- * a GAsyncResult ** slot. */
-void          sb_test_store_result_cb    (GObject       *object,
-                                          GAsyncResult  *result,
-                                          gpointer       user_data);
+/* The general helpers (awaiting results, temporary directories) are in
+ * tests/common; these are the AWS tests' own. */
+#include "sb-test-util.h"
 
-char         *sb_test_make_temp_dir      (void);
-void          sb_test_remove_tree        (const char    *path);
 void          sb_test_write_file         (const char    *path,
                                           const char    *contents);
 

@@ -209,8 +209,8 @@ send (Fixture       *f,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_aws_client_send_async (f->client, request, cancellable, sb_test_store_result_cb, &result);
-  return sb_aws_client_send_finish (f->client, sb_test_wait (&result), NULL, error);
+  sb_aws_client_send_async (f->client, request, cancellable, sb_test_result_cb, &result);
+  return sb_aws_client_send_finish (f->client, sb_test_await (&result), NULL, error);
 }
 
 static void

@@ -30,7 +30,7 @@ config_for (const char *first_name,
 static void
 test_region (void)
 {
-  g_autofree char *home = sb_test_make_temp_dir ();
+  g_autofree char *home = sb_test_make_tmpdir ("sb-aws-test-XXXXXX");
   g_autofree char *config_path = g_build_filename (home, ".aws", "config", NULL);
 
   {
@@ -65,7 +65,7 @@ test_region (void)
                                                 "AWS_REGION", "us-west-2", NULL);
     g_assert_cmpstr (sb_aws_config_get_region (config), ==, "us-west-2");
   }
-  sb_test_remove_tree (home);
+  sb_test_rm_rf (home);
 }
 
 static char *
@@ -139,7 +139,7 @@ test_endpoints (void)
 static void
 test_s3_addressing (void)
 {
-  g_autofree char *home = sb_test_make_temp_dir ();
+  g_autofree char *home = sb_test_make_tmpdir ("sb-aws-test-XXXXXX");
   g_autofree char *config_path = g_build_filename (home, ".aws", "config", NULL);
 
   {
@@ -172,7 +172,7 @@ test_s3_addressing (void)
     g_assert_true (sb_aws_config_s3_use_path_style (config, "my-bucket"));
     g_assert_cmpstr (sb_aws_config_get_region (config), ==, "eu-west-2");
   }
-  sb_test_remove_tree (home);
+  sb_test_rm_rf (home);
 }
 
 static void

@@ -136,7 +136,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->home = sb_test_make_temp_dir ();
+  f->home = sb_test_make_tmpdir ("sb-aws-test-XXXXXX");
   f->env = g_environ_setenv (NULL, "HOME", f->home, TRUE);
   /* Never the real metadata service, unless a test points it at ours. */
   f->env = g_environ_setenv (f->env, "AWS_EC2_METADATA_DISABLED", "true", TRUE);
@@ -158,7 +158,7 @@ fixture_teardown (Fixture       *f,
   soup_server_remove_handler (f->server, "/latest");
   soup_server_remove_handler (f->server, "/ecs");
   g_object_unref (f->server);
-  sb_test_remove_tree (f->home);
+  sb_test_rm_rf (f->home);
   g_free (f->home);
   g_strfreev (f->env);
   g_free (f->base_url);
@@ -190,8 +190,8 @@ get_credentials (SbAwsCredentialsProvider  *provider,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_aws_credentials_provider_get_async (provider, NULL, sb_test_store_result_cb, &result);
-  return sb_aws_credentials_provider_get_finish (provider, sb_test_wait (&result), error);
+  sb_aws_credentials_provider_get_async (provider, NULL, sb_test_result_cb, &result);
+  return sb_aws_credentials_provider_get_finish (provider, sb_test_await (&result), error);
 }
 
 static void
@@ -427,13 +427,13 @@ test_imds_shared_fetch (Fixture       *f,
   use_imds (f);
   provider = make_provider (f);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    sb_aws_credentials_provider_get_async (provider, NULL, sb_test_store_result_cb, &results[i]);
+    sb_aws_credentials_provider_get_async (provider, NULL, sb_test_result_cb, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
       g_autoptr(GError) error = NULL;
       SbAwsCredentials *creds;
 
-      creds = sb_aws_credentials_provider_get_finish (provider, sb_test_wait (&results[i]),
+      creds = sb_aws_credentials_provider_get_finish (provider, sb_test_await (&results[i]),
                                                       &error);
       g_assert_no_error (error);
       if (first == NULL)

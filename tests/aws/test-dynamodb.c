@@ -70,8 +70,8 @@ describe (Fixture    *f,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_aws_dynamodb_describe_table_async (f->ddb, table, NULL, sb_test_store_result_cb, &result);
-  return sb_aws_dynamodb_describe_table_finish (f->ddb, sb_test_wait (&result), error);
+  sb_aws_dynamodb_describe_table_async (f->ddb, table, NULL, sb_test_result_cb, &result);
+  return sb_aws_dynamodb_describe_table_finish (f->ddb, sb_test_await (&result), error);
 }
 
 /* Creates the table and waits (by asking, as an SDK waiter does) until it
@@ -84,8 +84,8 @@ create_table (Fixture                      *f,
   g_autoptr(JsonObject) description = NULL;
   g_autoptr(GError) error = NULL;
 
-  sb_aws_dynamodb_create_table_async (f->ddb, spec, NULL, sb_test_store_result_cb, &result);
-  description = sb_aws_dynamodb_create_table_finish (f->ddb, sb_test_wait (&result), &error);
+  sb_aws_dynamodb_create_table_async (f->ddb, spec, NULL, sb_test_result_cb, &result);
+  description = sb_aws_dynamodb_create_table_finish (f->ddb, sb_test_await (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (description, "TableName"), ==, spec->name);
 
@@ -110,8 +110,8 @@ put (Fixture     *f,
   g_autoptr(GAsyncResult) result = NULL;
 
   sb_aws_dynamodb_put_item_async (f->ddb, table, item, condition, NULL, NULL, NULL,
-                                  sb_test_store_result_cb, &result);
-  return sb_aws_dynamodb_put_item_finish (f->ddb, sb_test_wait (&result), error);
+                                  sb_test_result_cb, &result);
+  return sb_aws_dynamodb_put_item_finish (f->ddb, sb_test_await (&result), error);
 }
 
 static JsonObject *
@@ -123,9 +123,9 @@ get (Fixture    *f,
   g_autoptr(GError) error = NULL;
   JsonObject *item = NULL;
 
-  sb_aws_dynamodb_get_item_async (f->ddb, table, key, TRUE, NULL, sb_test_store_result_cb,
+  sb_aws_dynamodb_get_item_async (f->ddb, table, key, TRUE, NULL, sb_test_result_cb,
                                   &result);
-  g_assert_true (sb_aws_dynamodb_get_item_finish (f->ddb, sb_test_wait (&result), &item, &error));
+  g_assert_true (sb_aws_dynamodb_get_item_finish (f->ddb, sb_test_await (&result), &item, &error));
   g_assert_no_error (error);
   return item;
 }
@@ -157,8 +157,8 @@ test_tables (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       table, "GlobalSecondaryIndexes")), ==, 1);
 
-  sb_aws_dynamodb_create_table_async (f->ddb, &spec, NULL, sb_test_store_result_cb, &result);
-  again = sb_aws_dynamodb_create_table_finish (f->ddb, sb_test_wait (&result), &error);
+  sb_aws_dynamodb_create_table_async (f->ddb, &spec, NULL, sb_test_result_cb, &result);
+  again = sb_aws_dynamodb_create_table_finish (f->ddb, sb_test_await (&result), &error);
   g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_ALREADY_EXISTS);
   g_assert_cmpstr (sb_aws_error_get_code (error), ==, "ResourceInUseException");
   g_clear_error (&error);
@@ -259,8 +259,8 @@ test_update_delete (Fixture       *f,
 
     sb_aws_dynamodb_update_item_async (f->ddb, "test-versions", key,
                                        "SET #d = :d, version = version + :one", "version = :v",
-                                       names, values, NULL, sb_test_store_result_cb, &result);
-    updated = sb_aws_dynamodb_update_item_finish (f->ddb, sb_test_wait (&result), &error);
+                                       names, values, NULL, sb_test_result_cb, &result);
+    updated = sb_aws_dynamodb_update_item_finish (f->ddb, sb_test_await (&result), &error);
     g_assert_no_error (error);
     g_assert_cmpstr (sb_aws_item_get_string (updated, "description"), ==, "new");
     g_assert_true (sb_aws_item_get_int64 (updated, "version", &version));
@@ -272,8 +272,8 @@ test_update_delete (Fixture       *f,
 
     sb_aws_dynamodb_update_item_async (f->ddb, "test-versions", key,
                                        "SET #d = :d, version = version + :one", "version = :v",
-                                       names, values, NULL, sb_test_store_result_cb, &result);
-    stale = sb_aws_dynamodb_update_item_finish (f->ddb, sb_test_wait (&result), &error);
+                                       names, values, NULL, sb_test_result_cb, &result);
+    stale = sb_aws_dynamodb_update_item_finish (f->ddb, sb_test_await (&result), &error);
     g_assert_null (stale);
     g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_CONDITION_FAILED);
     g_clear_error (&error);
@@ -286,8 +286,8 @@ test_update_delete (Fixture       *f,
 
     sb_aws_item_set_int64 (stale_version, ":v", 1);
     sb_aws_dynamodb_delete_item_async (f->ddb, "test-versions", key, "version = :v", NULL,
-                                       stale_version, NULL, sb_test_store_result_cb, &result);
-    g_assert_false (sb_aws_dynamodb_delete_item_finish (f->ddb, sb_test_wait (&result), &error));
+                                       stale_version, NULL, sb_test_result_cb, &result);
+    g_assert_false (sb_aws_dynamodb_delete_item_finish (f->ddb, sb_test_await (&result), &error));
     g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_CONDITION_FAILED);
     g_clear_error (&error);
   }
@@ -298,8 +298,8 @@ test_update_delete (Fixture       *f,
 
     sb_aws_item_set_int64 (current, ":v", 2);
     sb_aws_dynamodb_delete_item_async (f->ddb, "test-versions", key, "version = :v", NULL,
-                                       current, NULL, sb_test_store_result_cb, &result);
-    g_assert_true (sb_aws_dynamodb_delete_item_finish (f->ddb, sb_test_wait (&result), &error));
+                                       current, NULL, sb_test_result_cb, &result);
+    g_assert_true (sb_aws_dynamodb_delete_item_finish (f->ddb, sb_test_await (&result), &error));
     g_assert_no_error (error);
     gone = get (f, "test-versions", key);
     g_assert_null (gone);
@@ -348,8 +348,8 @@ test_query_pages (Fixture       *f,
       JsonObject *next = NULL;
 
       sb_aws_dynamodb_query_async (f->ddb, "test-query", NULL, "#o = :o", attr_names, values,
-                                   start, 2, NULL, sb_test_store_result_cb, &result);
-      items = sb_aws_dynamodb_query_finish (f->ddb, sb_test_wait (&result), &next, &error);
+                                   start, 2, NULL, sb_test_result_cb, &result);
+      items = sb_aws_dynamodb_query_finish (f->ddb, sb_test_await (&result), &next, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (items->len, <=, 2);
       for (guint i = 0; i < items->len; i++)
@@ -374,8 +374,8 @@ test_query_pages (Fixture       *f,
 
     sb_aws_item_set_string (key_values, ":k", "dave/1");
     sb_aws_dynamodb_query_async (f->ddb, "test-query", "by-key", "object_key = :k", NULL,
-                                 key_values, NULL, 0, NULL, sb_test_store_result_cb, &result);
-    items = sb_aws_dynamodb_query_finish (f->ddb, sb_test_wait (&result), NULL, &error);
+                                 key_values, NULL, 0, NULL, sb_test_result_cb, &result);
+    items = sb_aws_dynamodb_query_finish (f->ddb, sb_test_await (&result), NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (items->len, ==, 1);
     g_assert_cmpstr (sb_aws_item_get_string (items->pdata[0], "owner"), ==, "dave");
@@ -392,8 +392,8 @@ test_ttl_not_supported (Fixture       *f,
   if (!need_dynalite ())
     return;
   sb_aws_dynamodb_update_time_to_live_async (f->ddb, "test-users-ttl", "expires_at", TRUE, NULL,
-                                             sb_test_store_result_cb, &result);
-  g_assert_false (sb_aws_dynamodb_update_time_to_live_finish (f->ddb, sb_test_wait (&result),
+                                             sb_test_result_cb, &result);
+  g_assert_false (sb_aws_dynamodb_update_time_to_live_finish (f->ddb, sb_test_await (&result),
                                                               &error));
   g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_SUPPORTED);
   g_assert_cmpstr (sb_aws_error_get_code (error), ==, "UnknownOperationException");
@@ -472,8 +472,8 @@ test_ttl_matches_botocore (void)
   soup_server_add_handler (server, NULL, capture_handler, &capture, NULL);
   ddb = make_ddb (base_url, &client);
   sb_aws_dynamodb_update_time_to_live_async (ddb, "storagebox-sessions", "expires_at", TRUE, NULL,
-                                             sb_test_store_result_cb, &result);
-  g_assert_true (sb_aws_dynamodb_update_time_to_live_finish (ddb, sb_test_wait (&result),
+                                             sb_test_result_cb, &result);
+  g_assert_true (sb_aws_dynamodb_update_time_to_live_finish (ddb, sb_test_await (&result),
                                                              &error));
   g_assert_no_error (error);
 

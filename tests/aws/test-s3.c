@@ -103,9 +103,9 @@ put_bytes (Fixture     *f,
 
   sb_aws_s3_put_object_async (f->s3, BUCKET, key, source,
                               known_size ? (gint64) g_bytes_get_size (data) : -1,
-                              "application/octet-stream", metadata, NULL, sb_test_store_result_cb,
+                              "application/octet-stream", metadata, NULL, sb_test_result_cb,
                               &result);
-  if (!sb_aws_s3_put_object_finish (f->s3, sb_test_wait (&result), &size, &sha, error))
+  if (!sb_aws_s3_put_object_finish (f->s3, sb_test_await (&result), &size, &sha, error))
     return;
   expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
   g_assert_cmpuint (size, ==, g_bytes_get_size (data));
@@ -124,9 +124,9 @@ get_bytes (Fixture            *f,
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
 
-  sb_aws_s3_get_object_async (f->s3, BUCKET, key, offset, length, NULL, sb_test_store_result_cb,
+  sb_aws_s3_get_object_async (f->s3, BUCKET, key, offset, length, NULL, sb_test_result_cb,
                               &result);
-  stream = sb_aws_s3_get_object_finish (f->s3, sb_test_wait (&result), out_info, error);
+  stream = sb_aws_s3_get_object_finish (f->s3, sb_test_await (&result), out_info, error);
   if (stream == NULL)
     return NULL;
   /* Blocking reads are fine in a test; the stream is a plain GInputStream. */
@@ -153,8 +153,8 @@ list_all (Fixture    *f,
       char *next = NULL;
 
       sb_aws_s3_list_objects_async (f->s3, BUCKET, prefix, token, max_keys, NULL,
-                                    sb_test_store_result_cb, &result);
-      page = sb_aws_s3_list_objects_finish (f->s3, sb_test_wait (&result), &next, &error);
+                                    sb_test_result_cb, &result);
+      page = sb_aws_s3_list_objects_finish (f->s3, sb_test_await (&result), &next, &error);
       g_assert_no_error (error);
       for (guint i = 0; i < page->len; i++)
         g_ptr_array_add (keys, g_strdup (((SbAwsS3ObjectInfo *) page->pdata[i])->key));
@@ -178,8 +178,8 @@ test_bucket (Fixture       *f,
   if (!need_s3rver ())
     return;
   /* Created once for the file by main(); a second time is "already yours". */
-  sb_aws_s3_create_bucket_async (f->s3, BUCKET, NULL, sb_test_store_result_cb, &result);
-  g_assert_false (sb_aws_s3_create_bucket_finish (f->s3, sb_test_wait (&result), &error));
+  sb_aws_s3_create_bucket_async (f->s3, BUCKET, NULL, sb_test_result_cb, &result);
+  g_assert_false (sb_aws_s3_create_bucket_finish (f->s3, sb_test_await (&result), &error));
   g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_ALREADY_EXISTS);
   g_test_message ("%s", error->message);
 }
@@ -208,9 +208,9 @@ test_small_round_trip (Fixture       *f,
   g_assert_true (g_bytes_equal (in, out));
   g_assert_cmpuint (info->size, ==, 1000);
 
-  sb_aws_s3_head_object_async (f->s3, BUCKET, "alice/small", NULL, sb_test_store_result_cb,
+  sb_aws_s3_head_object_async (f->s3, BUCKET, "alice/small", NULL, sb_test_result_cb,
                                &result);
-  head = sb_aws_s3_head_object_finish (f->s3, sb_test_wait (&result), &error);
+  head = sb_aws_s3_head_object_finish (f->s3, sb_test_await (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (head->size, ==, 1000);
   g_assert_cmpstr (head->content_type, ==, "application/octet-stream");
@@ -343,9 +343,9 @@ test_odd_keys (Fixture       *f,
     {
       g_autoptr(GAsyncResult) result = NULL;
 
-      sb_aws_s3_delete_object_async (f->s3, BUCKET, odd_keys[i], NULL, sb_test_store_result_cb,
+      sb_aws_s3_delete_object_async (f->s3, BUCKET, odd_keys[i], NULL, sb_test_result_cb,
                                      &result);
-      g_assert_true (sb_aws_s3_delete_object_finish (f->s3, sb_test_wait (&result), &error));
+      g_assert_true (sb_aws_s3_delete_object_finish (f->s3, sb_test_await (&result), &error));
       g_assert_no_error (error);
     }
   g_clear_pointer (&listed, g_ptr_array_unref);
@@ -392,9 +392,9 @@ test_delete_missing (Fixture       *f,
 
   if (!need_s3rver ())
     return;
-  sb_aws_s3_head_object_async (f->s3, BUCKET, "no/such key", NULL, sb_test_store_result_cb,
+  sb_aws_s3_head_object_async (f->s3, BUCKET, "no/such key", NULL, sb_test_result_cb,
                                &result);
-  info = sb_aws_s3_head_object_finish (f->s3, sb_test_wait (&result), &error);
+  info = sb_aws_s3_head_object_finish (f->s3, sb_test_await (&result), &error);
   g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND);
   g_clear_error (&error);
   out = get_bytes (f, "no/such key", 0, -1, NULL, &error);
@@ -419,20 +419,20 @@ test_abort (Fixture       *f,
   if (!need_s3rver ())
     return;
   sb_aws_s3_create_multipart_upload_async (f->s3, BUCKET, "abort/me", NULL, NULL, NULL,
-                                           sb_test_store_result_cb, &created);
-  upload_id = sb_aws_s3_create_multipart_upload_finish (f->s3, sb_test_wait (&created), &error);
+                                           sb_test_result_cb, &created);
+  upload_id = sb_aws_s3_create_multipart_upload_finish (f->s3, sb_test_await (&created), &error);
   g_assert_no_error (error);
   sb_aws_s3_upload_part_async (f->s3, BUCKET, "abort/me", upload_id, 1, part, NULL,
-                               sb_test_store_result_cb, &uploaded);
-  etag = sb_aws_s3_upload_part_finish (f->s3, sb_test_wait (&uploaded), &error);
+                               sb_test_result_cb, &uploaded);
+  etag = sb_aws_s3_upload_part_finish (f->s3, sb_test_await (&uploaded), &error);
   g_assert_no_error (error);
   sb_aws_s3_abort_multipart_upload_async (f->s3, BUCKET, "abort/me", upload_id, NULL,
-                                          sb_test_store_result_cb, &aborted);
+                                          sb_test_result_cb, &aborted);
   /* s3rver 3.7.1 has no AbortMultipartUpload (its router answers
    * MethodNotAllowed); the request itself is checked against a capture
    * server in /aws/s3/failed-upload-aborts. What s3rver can show: an
    * upload that is never completed leaves no object. */
-  if (!sb_aws_s3_abort_multipart_upload_finish (f->s3, sb_test_wait (&aborted), &error))
+  if (!sb_aws_s3_abort_multipart_upload_finish (f->s3, sb_test_await (&aborted), &error))
     {
       g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST);
       g_assert_cmpstr (sb_aws_error_get_code (error), ==, "MethodNotAllowed");
@@ -515,8 +515,8 @@ test_failed_upload_aborts (void)
   s3 = make_s3 (base_url, "us-east-1", &client);
   sb_aws_client_set_max_attempts (client, 1);
   sb_aws_s3_put_object_async (s3, "b", "dir/k", source, -1, NULL, NULL, NULL,
-                              sb_test_store_result_cb, &result);
-  g_assert_false (sb_aws_s3_put_object_finish (s3, sb_test_wait (&result), NULL, NULL, &error));
+                              sb_test_result_cb, &result);
+  g_assert_false (sb_aws_s3_put_object_finish (s3, sb_test_await (&result), NULL, NULL, &error));
   g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_SERVICE_UNAVAILABLE);
   g_assert_cmpstr (sb_aws_error_get_code (error), ==, "InternalError");
   /* Exactly one abort, of the right upload, once nothing was in flight. */
@@ -554,16 +554,16 @@ test_failed_upload_leaves_nothing (Fixture       *f,
    * and abort, leaving no object. */
   failing = g_object_ref (first);
   sb_aws_s3_put_object_async (f->s3, BUCKET, "fail/object", failing, 4 * PART_SIZE, NULL, NULL,
-                              NULL, sb_test_store_result_cb, &result);
-  g_assert_false (sb_aws_s3_put_object_finish (f->s3, sb_test_wait (&result), NULL, NULL,
+                              NULL, sb_test_result_cb, &result);
+  g_assert_false (sb_aws_s3_put_object_finish (f->s3, sb_test_await (&result), NULL, NULL,
                                                &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   listed = list_all (f, "fail/", 0, NULL);
   g_assert_cmpuint (listed->len, ==, 0);
   g_clear_error (&error);
-  sb_aws_s3_head_object_async (f->s3, BUCKET, "fail/object", NULL, sb_test_store_result_cb,
+  sb_aws_s3_head_object_async (f->s3, BUCKET, "fail/object", NULL, sb_test_result_cb,
                                &head);
-  info = sb_aws_s3_head_object_finish (f->s3, sb_test_wait (&head), &error);
+  info = sb_aws_s3_head_object_finish (f->s3, sb_test_await (&head), &error);
   g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND);
 }
 
@@ -581,9 +581,9 @@ test_cancelled_upload (Fixture       *f,
   if (!need_s3rver ())
     return;
   sb_aws_s3_put_object_async (f->s3, BUCKET, "cancel/object", source, -1, NULL, NULL,
-                              cancellable, sb_test_store_result_cb, &result);
+                              cancellable, sb_test_result_cb, &result);
   g_cancellable_cancel (cancellable);
-  g_assert_false (sb_aws_s3_put_object_finish (f->s3, sb_test_wait (&result), NULL, NULL,
+  g_assert_false (sb_aws_s3_put_object_finish (f->s3, sb_test_await (&result), NULL, NULL,
                                                &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   listed = list_all (f, "cancel/", 0, NULL);
@@ -607,8 +607,8 @@ test_presigned_get (Fixture       *f,
   put_bytes (f, "presign/ü file+1.bin", in, TRUE, NULL, &error);
   g_assert_no_error (error);
   sb_aws_s3_presign_get_async (f->s3, BUCKET, "presign/ü file+1.bin", 600, NULL,
-                               sb_test_store_result_cb, &result);
-  url = sb_aws_s3_presign_get_finish (f->s3, sb_test_wait (&result), &error);
+                               sb_test_result_cb, &result);
+  url = sb_aws_s3_presign_get_finish (f->s3, sb_test_await (&result), &error);
   g_assert_no_error (error);
   g_test_message ("%s", url);
 
@@ -635,9 +635,9 @@ test_lifecycle_not_supported (Fixture       *f,
     return;
   sb_aws_s3_lifecycle_rule_add_transition (rule, 75, "STANDARD_IA");
   g_ptr_array_add (rules, rule);
-  sb_aws_s3_put_bucket_lifecycle_async (f->s3, BUCKET, rules, NULL, sb_test_store_result_cb,
+  sb_aws_s3_put_bucket_lifecycle_async (f->s3, BUCKET, rules, NULL, sb_test_result_cb,
                                         &result);
-  g_assert_false (sb_aws_s3_put_bucket_lifecycle_finish (f->s3, sb_test_wait (&result),
+  g_assert_false (sb_aws_s3_put_bucket_lifecycle_finish (f->s3, sb_test_await (&result),
                                                          &error));
   g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_SUPPORTED);
   g_assert_cmpstr (sb_aws_error_get_code (error), ==, "NotImplemented");
@@ -778,9 +778,9 @@ test_lifecycle_matches_botocore (void)
   server = sb_test_server_new (&base_url);
   soup_server_add_handler (server, NULL, capture_handler, &capture, NULL);
   s3 = make_s3 (base_url, "us-east-1", &client);
-  sb_aws_s3_put_bucket_lifecycle_async (s3, BUCKET, rules, NULL, sb_test_store_result_cb,
+  sb_aws_s3_put_bucket_lifecycle_async (s3, BUCKET, rules, NULL, sb_test_result_cb,
                                         &result);
-  g_assert_true (sb_aws_s3_put_bucket_lifecycle_finish (s3, sb_test_wait (&result), &error));
+  g_assert_true (sb_aws_s3_put_bucket_lifecycle_finish (s3, sb_test_await (&result), &error));
   g_assert_no_error (error);
 
   ours = flatten_xml (g_bytes_get_data (capture.body, NULL), g_bytes_get_size (capture.body));
@@ -891,8 +891,8 @@ test_parts_in_flight (void)
   soup_server_add_handler (server, NULL, in_flight_handler, &mock, NULL);
   s3 = make_s3 (base_url, "us-east-1", &client);   /* 3 parts in flight */
   sb_aws_s3_put_object_async (s3, "b", "k", source, -1, NULL, NULL, NULL,
-                              sb_test_store_result_cb, &result);
-  g_assert_true (sb_aws_s3_put_object_finish (s3, sb_test_wait (&result), NULL, NULL, &error));
+                              sb_test_result_cb, &result);
+  g_assert_true (sb_aws_s3_put_object_finish (s3, sb_test_await (&result), NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (mock.completed);
   g_assert_cmpuint (mock.received, ==, 7);
@@ -915,8 +915,8 @@ create_test_bucket (GError **error)
   gboolean ok;
 
   /* eu-west-1, so the request carries a LocationConstraint. */
-  sb_aws_s3_create_bucket_async (s3, BUCKET, NULL, sb_test_store_result_cb, &result);
-  ok = sb_aws_s3_create_bucket_finish (s3, sb_test_wait (&result), error);
+  sb_aws_s3_create_bucket_async (s3, BUCKET, NULL, sb_test_result_cb, &result);
+  ok = sb_aws_s3_create_bucket_finish (s3, sb_test_await (&result), error);
   g_clear_object (&s3);
   g_object_unref (client);
   return ok;

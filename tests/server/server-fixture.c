@@ -6,8 +6,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "sb-aws-s3.h"
+#include "sb-aws-test-util.h"
 #include "sb-test-util.h"
 #include "server-fixture.h"
+
+#define TEST_BUCKET "storagebox-server-test"
 
 /* If the test dies, its server dies with it instead of holding the test's
  * output open until the harness times out. */
@@ -62,6 +66,221 @@ sb_test_server_logged (SbTestServer       *server,
   return FALSE;
 }
 
+/* The backend */
+
+static gboolean use_aws;
+static SbTestNodeServer *dynalite;
+static SbTestNodeServer *s3rver;
+static GStrv aws_env;
+
+void
+sb_test_backend_use_aws (void)
+{
+  use_aws = TRUE;
+}
+
+gboolean
+sb_test_backend_is_aws (void)
+{
+  return use_aws || g_strcmp0 (g_getenv ("SB_TEST_BACKEND"), "aws") == 0;
+}
+
+static const char *
+cli_binary (void)
+{
+  const char *path = g_getenv ("STORAGEBOX_CLI");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+static char **
+merge_env (const char * const *extra)
+{
+  char **env = g_get_environ ();
+
+  for (guint i = 0; aws_env && aws_env[i]; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (aws_env[i], "=", 2);
+      env = g_environ_setenv (env, pair[0], pair[1], TRUE);
+    }
+  for (guint i = 0; extra && extra[i]; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (extra[i], "=", 2);
+      env = g_environ_setenv (env, pair[0], pair[1], TRUE);
+    }
+  return env;
+}
+
+int
+sb_test_run_cli (const char * const *args,
+                 const char * const *env,
+                 const char         *input,
+                 char              **out,
+                 char              **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_autoptr(GBytes) input_bytes = NULL;
+  g_autoptr(GBytes) stdout_bytes = NULL;
+  g_autoptr(GBytes) stderr_bytes = NULL;
+  g_auto(GStrv) full_env = NULL;
+
+  sb_test_backend_env ();
+  full_env = merge_env (env);
+  g_subprocess_launcher_set_environ (launcher, full_env);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_ptr_array_add (argv, (char *) cli_binary ());
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  /* Bytes, not UTF-8: "get NAME -" writes the file's content. */
+  input_bytes = g_bytes_new (input ? input : "", input ? strlen (input) : 0);
+  g_subprocess_communicate (process, input_bytes, NULL, &stdout_bytes, &stderr_bytes, &error);
+  g_assert_no_error (error);
+  stdout_text = g_strndup (g_bytes_get_size (stdout_bytes) ? g_bytes_get_data (stdout_bytes, NULL)
+                                                           : "", g_bytes_get_size (stdout_bytes));
+  stderr_text = g_strndup (g_bytes_get_size (stderr_bytes) ? g_bytes_get_data (stderr_bytes, NULL)
+                                                           : "", g_bytes_get_size (stderr_bytes));
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (out)
+    *out = g_steal_pointer (&stdout_text);
+  if (err)
+    *err = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_exit_status (process);
+}
+
+const char * const *
+sb_test_backend_env (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *init[] = { "init", NULL };
+  int status;
+
+  if (!sb_test_backend_is_aws ())
+    return NULL;
+  if (aws_env != NULL)
+    return (const char * const *) aws_env;
+
+  dynalite = sb_test_node_server_start ("dynalite", &error);
+  g_assert_no_error (error);
+  s3rver = sb_test_node_server_start ("s3rver", &error);
+  g_assert_no_error (error);
+  aws_env = g_new0 (char *, 10);
+  aws_env[0] = g_strdup ("STORAGEBOX_BACKEND=aws");
+  aws_env[1] = g_strdup ("STORAGEBOX_BUCKET=" TEST_BUCKET);
+  aws_env[2] = g_strdup_printf ("STORAGEBOX_DYNAMODB_ENDPOINT_URL=%s",
+                                sb_test_node_server_get_url (dynalite));
+  aws_env[3] = g_strdup_printf ("STORAGEBOX_S3_ENDPOINT_URL=%s",
+                                sb_test_node_server_get_url (s3rver));
+  aws_env[4] = g_strdup ("STORAGEBOX_REGION=us-east-1");
+  /* s3rver's one key pair; dynalite takes any. */
+  aws_env[5] = g_strdup ("AWS_ACCESS_KEY_ID=S3RVER");
+  aws_env[6] = g_strdup ("AWS_SECRET_ACCESS_KEY=S3RVER");
+  /* Never ask for instance credentials from a test. */
+  aws_env[7] = g_strdup ("AWS_EC2_METADATA_DISABLED=true");
+  aws_env[8] = g_strdup ("AWS_CONFIG_FILE=/dev/null");
+
+  status = sb_test_run_cli (init, NULL, NULL, &out, &err);
+  if (status != 0)
+    g_error ("storagebox-cli init failed (%d):\n%s%s", status, out, err);
+  g_test_message ("storagebox-cli init:\n%s", out);
+  return (const char * const *) aws_env;
+}
+
+const char *
+sb_test_backend_dynamodb_url (void)
+{
+  sb_test_backend_env ();
+  return dynalite ? sb_test_node_server_get_url (dynalite) : NULL;
+}
+
+const char *
+sb_test_backend_s3_url (void)
+{
+  sb_test_backend_env ();
+  return s3rver ? sb_test_node_server_get_url (s3rver) : NULL;
+}
+
+const char *
+sb_test_backend_bucket (void)
+{
+  return TEST_BUCKET;
+}
+
+void
+sb_test_backend_stop (void)
+{
+  g_clear_pointer (&s3rver, sb_test_node_server_stop);
+  g_clear_pointer (&dynalite, sb_test_node_server_stop);
+  g_clear_pointer (&aws_env, g_strfreev);
+}
+
+static guint
+count_objects (const char *prefix)
+{
+  g_auto(GStrv) env = NULL;
+  g_autoptr(SbAwsConfig) config = NULL;
+  g_autoptr(SbAwsCredentials) creds = sb_aws_credentials_new ("S3RVER", "S3RVER", NULL, 0);
+  g_autoptr(SbAwsCredentialsProvider) provider = sb_aws_credentials_provider_new_static (creds);
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsS3) s3 = NULL;
+  g_autofree char *token = NULL;
+  guint count = 0;
+
+  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_S3", sb_test_backend_s3_url (), TRUE);
+  env = g_environ_setenv (env, "AWS_REGION", "us-east-1", TRUE);
+  config = sb_aws_config_new ((const char * const *) env);
+  client = sb_aws_client_new (config, provider);
+  s3 = sb_aws_s3_new (client);
+  do
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) page = NULL;
+      g_autoptr(GError) error = NULL;
+      char *next = NULL;
+
+      sb_aws_s3_list_objects_async (s3, TEST_BUCKET, prefix, token, 0, NULL, sb_test_result_cb,
+                                    &result);
+      page = sb_aws_s3_list_objects_finish (s3, sb_test_await (&result), &next, &error);
+      g_assert_no_error (error);
+      count += page->len;
+      g_free (token);
+      token = next;
+    }
+  while (token != NULL);
+  return count;
+}
+
+guint
+sb_test_server_count_blobs (SbTestServer *server,
+                            const char   *owner)
+{
+  g_autofree char *lower = g_ascii_strdown (owner, -1);
+
+  if (sb_test_backend_is_aws ())
+    {
+      g_autofree char *prefix = g_strconcat (lower, "/", NULL);
+      return count_objects (prefix);
+    }
+  else
+    {
+      g_autofree char *blobs = g_build_filename (server->data_dir, "blobs", lower, NULL);
+      g_autofree char *tmp = g_build_filename (server->data_dir, "tmp", NULL);
+      return sb_test_count_files (blobs) + sb_test_count_files (tmp);
+    }
+}
+
 SbTestServer *
 sb_test_server_start_with (const char         *data_dir,
                            const char * const *extra_args,
@@ -71,6 +290,7 @@ sb_test_server_start_with (const char         *data_dir,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
+  g_auto(GStrv) full_env = NULL;
   GInputStream *out;
   GString *first = g_string_new (NULL);
   char c;
@@ -89,11 +309,9 @@ sb_test_server_start_with (const char         *data_dir,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  for (guint i = 0; env && env[i]; i++)
-    {
-      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
-      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
-    }
+  sb_test_backend_env ();
+  full_env = merge_env (env);
+  g_subprocess_launcher_set_environ (launcher, full_env);
   server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
                                                   &error);
   g_assert_no_error (error);

@@ -34,6 +34,32 @@ typedef struct
   char               *text;     /* the body as a string, for HTML */
 } SbTestResponse;
 
+/* The backend every server (and storagebox-cli run) of this test process
+ * uses: local (each server its own data directory) or, when
+ * SB_TEST_BACKEND=aws or after sb_test_backend_use_aws(), one dynalite and
+ * one s3rver shared by all, started on first use on free loopback ports and
+ * provisioned with "storagebox-cli init". */
+void                sb_test_backend_use_aws      (void);
+gboolean            sb_test_backend_is_aws       (void);
+/* "NAME=value" settings pointing a process at the AWS test backend
+ * (starting it if needed); NULL for the local backend. */
+const char * const *sb_test_backend_env          (void);
+/* The servers' URLs, for tools run by the tests (aws CLI). */
+const char         *sb_test_backend_dynamodb_url (void);
+const char         *sb_test_backend_s3_url       (void);
+const char         *sb_test_backend_bucket       (void);
+void                sb_test_backend_stop         (void);
+/* Stored blobs of @owner, complete or partial. */
+guint               sb_test_server_count_blobs   (SbTestServer       *server,
+                                                  const char         *owner);
+/* Runs storagebox-cli with the backend's settings plus @env; returns its
+ * exit status, and its output in @out and @err if not NULL. */
+int                 sb_test_run_cli              (const char * const *args,
+                                                  const char * const *env,
+                                                  const char         *input,
+                                                  char              **out,
+                                                  char              **err);
+
 /* @extra_args: NULL-terminated, may be NULL; @env: NULL-terminated
  * "NAME=value" additions, may be NULL. */
 SbTestServer   *sb_test_server_start       (const char * const *extra_args,

@@ -925,12 +925,10 @@ test_too_large (void)
     sb_test_assert_lacks (list, "chunked.bin");
   }
   {
-    /* Nothing of the refused uploads is left on disk. */
-    g_autofree char *blobs = g_build_filename (small->data_dir, "blobs", NULL);
-    g_autofree char *tmp = g_build_filename (small->data_dir, "tmp", NULL);
-    for (guint i = 0; i < 100 && sb_test_count_files (blobs) + sb_test_count_files (tmp) > 1; i++)
+    /* Nothing of the refused uploads is left in storage. */
+    for (guint i = 0; i < 100 && sb_test_server_count_blobs (small, username) > 1; i++)
       g_usleep (20000);
-    g_assert_cmpuint (sb_test_count_files (blobs) + sb_test_count_files (tmp), ==, 1);
+    g_assert_cmpuint (sb_test_server_count_blobs (small, username), ==, 1);
   }
   sb_test_client_free (client);
   sb_test_server_stop (small);
@@ -972,5 +970,6 @@ main (int   argc,
 
   status = g_test_run ();
   sb_test_server_stop (server);
+  sb_test_backend_stop ();
   return status;
 }

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sb-cli.h"
+#include "sb-error.h"
+
+#define UNAVAILABLE_PREFIX "storage backend unavailable: "
+
+/* Core logs why the backend was unavailable and returns a generic sentence
+ * fit for a web page; on a terminal the specific one is the useful one. */
+static char *backend_problem;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+      message = fields[i].value;
+  if ((log_level & G_LOG_LEVEL_WARNING) && message != NULL &&
+      g_str_has_prefix (message, UNAVAILABLE_PREFIX))
+    {
+      g_free (backend_problem);
+      backend_problem = g_strdup (message + strlen (UNAVAILABLE_PREFIX));
+      return G_LOG_WRITER_HANDLED;
+    }
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+void
+sb_cli_install_log_writer (void)
+{
+  g_log_set_writer_func (log_writer, NULL, NULL);
+}
+
+int
+sb_cli_fail (const GError *error)
+{
+  if (g_error_matches (error, SB_ERROR, SB_ERROR_UNAVAILABLE) && backend_problem != NULL)
+    g_printerr ("storagebox-cli: %s\n", backend_problem);
+  else
+    g_printerr ("storagebox-cli: %s\n", error->message);
+  if (error->domain == G_OPTION_ERROR || g_error_matches (error, SB_ERROR, SB_ERROR_INVALID))
+    return SB_CLI_USAGE;
+  return SB_CLI_FAILED;
+}
+
+void
+sb_cli_result_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+/* The CLI has nothing else to do while it waits: running the main context
+ * here is what g_main_loop_run() would do. */
+GAsyncResult *
+sb_cli_await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+gboolean
+sb_cli_parse (const char    *command,
+              const char    *parameters,
+              const char    *summary,
+              GOptionEntry  *entries,
+              guint          min_args,
+              guint          max_args,
+              int           *argc,
+              char        ***argv,
+              SbConfig      *config,
+              int           *status)
+{
+  g_autofree char *usage = g_strdup_printf ("%s %s", command, parameters);
+  g_autoptr(GOptionContext) context = g_option_context_new (usage);
+  g_autoptr(GError) error = NULL;
+  guint n_args;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context,
+                                    _("Storage settings also come from STORAGEBOX_* variables and "
+                                      "storagebox.conf;\nsee docs/cli.md. Exit status: 0 done, "
+                                      "1 failed, 2 wrong usage or settings."));
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  sb_config_add_options (config, context);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("storagebox-cli %s: %s\n", command, error->message);
+      *status = SB_CLI_USAGE;
+      return FALSE;
+    }
+  /* (*argv)[0] is the command itself. */
+  n_args = (guint) *argc - 1;
+  if (n_args < min_args || n_args > max_args)
+    {
+      g_printerr (_("storagebox-cli %s: expected %s; see “storagebox-cli %s --help”.\n"),
+                  command, parameters, command);
+      *status = SB_CLI_USAGE;
+      return FALSE;
+    }
+  if (!sb_config_load_with_options (config, &error) || !sb_config_validate (config, &error))
+    {
+      *status = sb_cli_fail (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SbStore *
+sb_cli_open (SbConfig *config,
+             int      *status)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SbStore *store;
+
+  sb_config_open_store_async (config, NULL, sb_cli_result_cb, &result);
+  store = sb_config_open_store_finish (config, sb_cli_await (&result), &error);
+  if (store == NULL)
+    *status = sb_cli_fail (error);
+  return store;
+}
+
+static gboolean
+keep_looking (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+sb_cli_close (SbStore *store)
+{
+  guint tick;
+  gpointer weak = store;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+
+  if (store == NULL)
+    return;
+  /* Every task in flight holds the store: once it is finalized, nothing
+   * is left half done. */
+  g_object_add_weak_pointer (G_OBJECT (store), &weak);
+  g_object_unref (store);
+  /* The last reference may go in a worker thread, which does not wake this
+   * loop: look again every few milliseconds. */
+  tick = g_timeout_add (5, keep_looking, NULL);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  if (weak != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (weak), &weak);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "sb-accounts.h"
+#include "sb-config.h"
+#include "sb-library.h"
+
+G_BEGIN_DECLS
+
+/* storagebox-cli: one function per command, all alike. A command returns
+ * the process's exit status: 0 done, 1 failed, 2 wrong usage or settings. */
+#define SB_CLI_OK      0
+#define SB_CLI_FAILED  1
+#define SB_CLI_USAGE   2
+
+typedef int (*SbCliCommand) (int    argc,
+                             char **argv);
+
+int           sb_cli_init      (int argc, char **argv);
+int           sb_cli_check     (int argc, char **argv);
+int           sb_cli_adduser   (int argc, char **argv);
+int           sb_cli_put       (int argc, char **argv);
+int           sb_cli_get       (int argc, char **argv);
+int           sb_cli_ls        (int argc, char **argv);
+int           sb_cli_rm        (int argc, char **argv);
+
+/* Parses a command's options (plus every storage setting, see SbConfig),
+ * loads the configuration, and checks the positional argument count.
+ * On failure prints one sentence and returns FALSE with *status set. */
+gboolean      sb_cli_parse     (const char    *command,
+                                const char    *parameters,
+                                const char    *summary,
+                                GOptionEntry  *entries,
+                                guint          min_args,
+                                guint          max_args,
+                                int           *argc,
+                                char        ***argv,
+                                SbConfig      *config,
+                                int           *status);
+/* Opens and verifies the configured store (see sb_config_open_store_async). */
+SbStore      *sb_cli_open      (SbConfig      *config,
+                                int           *status);
+/* Drops the last reference to @store once the work it still does in the
+ * background (deleting the bytes of a deleted or refused file) is done. */
+void          sb_cli_close     (SbStore       *store);
+/* Runs the main context until *@slot holds a result. */
+GAsyncResult *sb_cli_await     (GAsyncResult **slot);
+void          sb_cli_result_cb (GObject       *object,
+                                GAsyncResult  *result,
+                                gpointer       user_data);
+/* Prints "storagebox-cli: <sentence>" for @error and returns the exit
+ * status it calls for. */
+int           sb_cli_fail      (const GError  *error);
+void          sb_cli_install_log_writer (void);
+
+G_END_DECLS
