@@ -1,25 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "sb-backend.h"
+#include "sb-config.h"
 #include "sb-error.h"
 #include "sb-keyring.h"
 #include "sb-library.h"
-#include "sb-local-store.h"
-#ifdef SB_HAVE_CONFIG
-#include "sb-config.h"
-#endif
-
-char *
-sb_backend_default_data_dir (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "storagebox", NULL);
-}
 
 typedef struct
 {
@@ -39,12 +27,10 @@ static const char * const aws_settings[8] = {
   "aws-region", "aws-endpoint", "aws-dynamodb-endpoint", "aws-s3-endpoint", "aws-bucket",
   "aws-users-table", "aws-files-table", "aws-sessions-table",
 };
-#ifdef SB_HAVE_CONFIG
 static const char * const config_keys[8] = {
   "region", "endpoint-url", "dynamodb-endpoint-url", "s3-endpoint-url", "bucket",
   "users-table", "files-table", "sessions-table",
 };
-#endif
 
 static void
 wipe (char *secret)
@@ -86,19 +72,7 @@ op_new (GSettings  *settings,
   return op;
 }
 
-#ifndef SB_HAVE_CONFIG
-static void
-set_aws_unavailable (GError **error)
-{
-  /* SbAwsStore and SbConfig are not in this build's core yet; until they
-   * are, say so in words a user can act on. */
-  g_set_error_literal (error, SB_ERROR, SB_ERROR_UNAVAILABLE,
-                       _("This version of StorageBox cannot use AWS yet. "
-                         "Choose “This computer” in Preferences."));
-}
-#endif
 
-#ifdef SB_HAVE_CONFIG
 /* The shared configuration (config files and environment, as the server
  * and the CLI read them) with the Preferences on top. The access keys go
  * into the environment the AWS credential chain reads, in memory only:
@@ -131,32 +105,9 @@ config_new (Op      *op,
       return NULL;
   return g_steal_pointer (&config);
 }
-#endif
 
 /* Opening */
 
-#ifndef SB_HAVE_CONFIG
-static void
-open_local_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  Op *op = task_data;
-  g_autofree char *dir = op->data_dir ? g_strdup (op->data_dir) : sb_backend_default_data_dir ();
-  GError *error = NULL;
-  SbLocalStore *store = sb_local_store_new (dir, &error);
-
-  if (store == NULL)
-    g_task_return_new_error (task, SB_ERROR, SB_ERROR_UNAVAILABLE,
-                             _("The storage folder %s cannot be used: %s"), dir, error->message);
-  else
-    g_task_return_pointer (task, store, g_object_unref);
-  g_clear_error (&error);
-}
-#endif
-
-#ifdef SB_HAVE_CONFIG
 static void
 open_opened_cb (GObject      *object,
                 GAsyncResult *result,
@@ -191,7 +142,6 @@ open_with_config (GTask *task)
     }
   sb_config_open_store_async (config, cancellable, open_opened_cb, task);
 }
-#endif
 
 static void
 open_keys_cb (GObject      *object,
@@ -208,16 +158,7 @@ open_keys_cb (GObject      *object,
                                                         &op->secret_access_key, &error);
   if (error != NULL)
     g_debug ("No AWS keys from the keyring: %s", error->message);
-#ifdef SB_HAVE_CONFIG
   open_with_config (g_steal_pointer (&task));
-#else
-  {
-    GError *unavailable = NULL;
-
-    set_aws_unavailable (&unavailable);
-    g_task_return_error (task, unavailable);
-  }
-#endif
 }
 
 void
@@ -245,11 +186,7 @@ sb_backend_open_async (GSettings           *settings,
                                            g_steal_pointer (&task));
       return;
     }
-#ifdef SB_HAVE_CONFIG
   open_with_config (g_steal_pointer (&task));
-#else
-  g_task_run_in_thread (task, open_local_thread);
-#endif
 }
 
 /**
@@ -275,51 +212,6 @@ sb_backend_open_finish (GAsyncResult  *result,
 
 /* Checking */
 
-#ifndef SB_HAVE_CONFIG
-/* Opening the local store creates its directory and database and runs its
- * schema checks; a probe file then proves the directory is writable. (With
- * SbConfig, its own check does this and more, for either backend.) */
-static void
-check_local_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  Op *op = task_data;
-  g_autofree char *dir = op->data_dir ? g_strdup (op->data_dir) : sb_backend_default_data_dir ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SbLocalStore) store = sb_local_store_new (dir, &error);
-  g_autofree char *probe = NULL;
-  g_autoptr(GString) report = g_string_new (NULL);
-  int fd;
-
-  if (store == NULL)
-    {
-      g_task_return_new_error (task, SB_ERROR, SB_ERROR_UNAVAILABLE,
-                               _("The storage folder %s cannot be used: %s"), dir,
-                               error->message);
-      return;
-    }
-  g_string_append_printf (report, _("✓ The database in %s opens."), dir);
-  g_string_append_c (report, '\n');
-
-  probe = g_build_filename (dir, ".storagebox-check-XXXXXX", NULL);
-  fd = g_mkstemp (probe);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_task_return_new_error (task, SB_ERROR, SB_ERROR_UNAVAILABLE,
-                               _("Files cannot be written in %s: %s"), dir, g_strerror (saved));
-      return;
-    }
-  close (fd);
-  g_unlink (probe);
-  g_string_append_printf (report, _("✓ Files can be written in %s."), dir);
-  g_task_return_pointer (task, g_string_free (g_steal_pointer (&report), FALSE), g_free);
-}
-#endif
-
-#ifdef SB_HAVE_CONFIG
 static const char *
 status_mark (SbCheckStatus status)
 {
@@ -385,7 +277,6 @@ check_with_config (GTask *task)
     }
   sb_config_check_async (config, cancellable, check_done_cb, task);
 }
-#endif
 
 static void
 check_keys_cb (GObject      *object,
@@ -398,16 +289,7 @@ check_keys_cb (GObject      *object,
 
   op->have_keys = sb_keyring_lookup_credentials_finish (result, &op->access_key_id,
                                                         &op->secret_access_key, &error);
-#ifdef SB_HAVE_CONFIG
   check_with_config (g_steal_pointer (&task));
-#else
-  {
-    GError *unavailable = NULL;
-
-    set_aws_unavailable (&unavailable);
-    g_task_return_error (task, unavailable);
-  }
-#endif
 }
 
 void
@@ -440,19 +322,7 @@ sb_backend_check_async (GSettings           *settings,
   op->access_key_id = g_strdup (access_key_id);
   op->secret_access_key = g_strdup (secret_access_key);
   op->have_keys = access_key_id != NULL;
-#ifdef SB_HAVE_CONFIG
   check_with_config (g_steal_pointer (&task));
-#else
-  if (op->kind == SB_BACKEND_KIND_AWS)
-    {
-      GError *error = NULL;
-
-      set_aws_unavailable (&error);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_run_in_thread (task, check_local_thread);
-#endif
 }
 
 char *
@@ -467,11 +337,7 @@ sb_backend_check_finish (GAsyncResult  *result,
   report = g_task_propagate_pointer (G_TASK (result), error);
   if (usable != NULL)
     {
-#ifdef SB_HAVE_CONFIG
       *usable = report != NULL && ((Op *) g_task_get_task_data (G_TASK (result)))->usable;
-#else
-      *usable = report != NULL;
-#endif
     }
   return report;
 }

@@ -14,11 +14,12 @@ typedef enum {
   SB_BACKEND_KIND_AWS,
 } SbBackendKind;
 
-/* The only place the desktop app decides which store to open, from its
- * GSettings and, for AWS, the access keys in the keyring. @data_dir
- * (nullable) overrides the local store's directory, which is otherwise
+/* The only place the desktop app decides which store to open: SbConfig
+ * (the configuration storagebox-server and storagebox-cli share: config
+ * files, STORAGEBOX_* variables) with what the user set in Preferences on
+ * top, and for AWS the access keys in the keyring. @data_dir (nullable)
+ * overrides the local store's directory, otherwise SbConfig's default,
  * $XDG_DATA_HOME/storagebox, the same as storagebox-server's. */
-char    *sb_backend_default_data_dir (void);
 void     sb_backend_open_async       (GSettings            *settings,
                                       const char           *data_dir,
                                       GCancellable         *cancellable,

@@ -3,8 +3,8 @@
  * s3rver on loopback (run under run-gui-test.sh --keyring): Preferences'
  * Test Connection with the keys as typed, saving them in the keyring, then
  * opening the store the way the app does (keys from the keyring) and
- * signing up and uploading through the real pages. Needs SbConfig in the
- * core; skipped without it. */
+ * signing up and uploading through the real pages. Skipped when node or
+ * the test servers are not installed (tests/node). */
 #include "config.h"
 
 #include "gui-test-util.h"
@@ -13,14 +13,11 @@
 #include "sb-preferences-window.h"
 #include "sb-profile-page.h"
 #include "sb-test-util.h"
-#ifdef SB_HAVE_CONFIG
 #include "sb-config.h"
-#endif
 
 #define PASSWORD "correct horse battery"
 #define BUCKET   "storagebox-gui-test"
 
-#ifdef SB_HAVE_CONFIG
 static void
 configure (GSettings  *settings,
            const char *dynamodb,
@@ -134,23 +131,12 @@ test_aws_end_to_end (void)
   sb_test_node_server_stop (s3rver);
   sb_test_node_server_stop (dynalite);
 }
-#else
-static void
-test_skip_without_config (void)
-{
-  g_test_skip ("SbConfig (the AWS backend) is not in this core yet");
-}
-#endif
 
 int
 main (int   argc,
       char *argv[])
 {
   gui_test_init (&argc, &argv);
-#ifdef SB_HAVE_CONFIG
   g_test_add_func ("/gui/aws/test-connection-keyring-sign-up-upload", test_aws_end_to_end);
-#else
-  g_test_add_func ("/gui/aws/test-connection-keyring-sign-up-upload", test_skip_without_config);
-#endif
   return g_test_run ();
 }
