@@ -60,6 +60,7 @@ struct _SbConfig
   char     *flags[N_KEYS];
   char     *flag_config_file;
   GOptionEntry *entries;
+  SbAwsCredentials *credentials;   /* given by the front end, over the AWS chain */
 };
 
 G_DEFINE_FINAL_TYPE (SbConfig, sb_config, G_TYPE_OBJECT)
@@ -90,6 +91,7 @@ sb_config_finalize (GObject *object)
     g_free (self->flags[i]);
   g_free (self->flag_config_file);
   g_free (self->entries);
+  g_clear_pointer (&self->credentials, sb_aws_credentials_unref);
   G_OBJECT_CLASS (sb_config_parent_class)->finalize (object);
 }
 
@@ -295,10 +297,29 @@ sb_config_set (SbConfig    *self,
                const char  *value,
                GError     **error)
 {
+  g_autofree char *origin = g_strconcat ("--", key, NULL);
+
+  return sb_config_set_from (self, key, value, origin, error);
+}
+
+/**
+ * sb_config_set_from:
+ * @origin: where the value comes from, as messages should name it (the
+ *   desktop app says "Preferences")
+ *
+ * Like sb_config_set(), for front ends whose settings are not flags.
+ */
+gboolean
+sb_config_set_from (SbConfig    *self,
+                    const char  *key,
+                    const char  *value,
+                    const char  *origin,
+                    GError     **error)
+{
   int index;
-  g_autofree char *origin = NULL;
 
   g_return_val_if_fail (SB_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (origin != NULL, FALSE);
 
   index = key_index (key);
   if (index < 0)
@@ -310,9 +331,31 @@ sb_config_set (SbConfig    *self,
     }
   if (value == NULL || *value == '\0')
     return TRUE;
-  origin = g_strconcat ("--", key, NULL);
   store_value (self, index, value, origin);
   return TRUE;
+}
+
+/**
+ * sb_config_set_credentials:
+ * @source: where the keys come from, as messages should name it (e.g. "the
+ *   keyring")
+ *
+ * Uses these AWS keys instead of the AWS credential chain (environment,
+ * shared files, ECS, EC2): for a front end that keeps keys itself. They stay
+ * in this object's memory; nothing is written anywhere.
+ */
+void
+sb_config_set_credentials (SbConfig   *self,
+                           const char *access_key_id,
+                           const char *secret_access_key,
+                           const char *source)
+{
+  g_return_if_fail (SB_IS_CONFIG (self));
+  g_return_if_fail (access_key_id != NULL && secret_access_key != NULL);
+
+  g_clear_pointer (&self->credentials, sb_aws_credentials_unref);
+  self->credentials = sb_aws_credentials_new_with_source (access_key_id, secret_access_key, NULL,
+                                                          0, source ? source : "StorageBox");
 }
 
 /**
@@ -649,7 +692,14 @@ open_aws_store (SbConfig *self)
   if (sb_config_get (self, "s3-endpoint-url") != NULL)
     sb_aws_config_set_endpoint_url (aws_config, "s3", sb_config_get (self, "s3-endpoint-url"));
 
-  client = sb_aws_client_new (aws_config, NULL);
+  if (self->credentials)
+    {
+      g_autoptr(SbAwsCredentialsProvider) provider =
+        sb_aws_credentials_provider_new_static (self->credentials);
+      client = sb_aws_client_new (aws_config, provider);
+    }
+  else
+    client = sb_aws_client_new (aws_config, NULL);
   store = sb_aws_store_new (client, sb_config_get (self, "bucket"),
                             sb_config_get (self, "users-table"),
                             sb_config_get (self, "files-table"),

@@ -54,6 +54,15 @@ gboolean             sb_config_set                  (SbConfig            *self,
                                                      const char          *key,
                                                      const char          *value,
                                                      GError             **error);
+gboolean             sb_config_set_from             (SbConfig            *self,
+                                                     const char          *key,
+                                                     const char          *value,
+                                                     const char          *origin,
+                                                     GError             **error);
+void                 sb_config_set_credentials      (SbConfig            *self,
+                                                     const char          *access_key_id,
+                                                     const char          *secret_access_key,
+                                                     const char          *source);
 const char          *sb_config_get                  (SbConfig            *self,
                                                      const char          *key);
 const char          *sb_config_get_origin           (SbConfig            *self,

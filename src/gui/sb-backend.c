@@ -16,6 +16,7 @@ typedef struct
   char          *access_key_id;
   char          *secret_access_key;
   gboolean       have_keys;
+  gboolean       keys_typed;    /* as typed in Preferences, not from the keyring */
   gboolean       usable;
   char          *settings[8];
   guint64        max_file_size;
@@ -74,34 +75,29 @@ op_new (GSettings  *settings,
 
 
 /* The shared configuration (config files and environment, as the server
- * and the CLI read them) with the Preferences on top. The access keys go
- * into the environment the AWS credential chain reads, in memory only:
- * neither this process's environment nor any file ever holds them. */
+ * and the CLI read them) with the Preferences on top. The access keys are
+ * handed to the configuration in memory only: neither this process's
+ * environment nor any file ever holds them. */
 static SbConfig *
 config_new (Op      *op,
             GError **error)
 {
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(SbConfig) config = NULL;
+  g_autoptr(SbConfig) config = sb_config_new (NULL);
+  const char *preferences = _("Preferences");
 
   if (op->have_keys && op->access_key_id != NULL && *op->access_key_id != '\0' &&
       op->secret_access_key != NULL && *op->secret_access_key != '\0')
-    {
-      envp = g_environ_setenv (envp, "AWS_ACCESS_KEY_ID", op->access_key_id, TRUE);
-      envp = g_environ_setenv (envp, "AWS_SECRET_ACCESS_KEY", op->secret_access_key, TRUE);
-      envp = g_environ_unsetenv (envp, "AWS_SESSION_TOKEN");
-    }
-  config = sb_config_new ((const char * const *) envp);
-  for (char **e = envp; *e != NULL; e++)
-    if (g_str_has_prefix (*e, "AWS_SECRET_ACCESS_KEY="))
-      memset (*e, 0, strlen (*e));
+    sb_config_set_credentials (config, op->access_key_id, op->secret_access_key,
+                               op->keys_typed ? preferences : _("the keyring"));
   if (!sb_config_load (config, NULL, error) ||
-      !sb_config_set (config, "backend", op->kind == SB_BACKEND_KIND_AWS ? "aws" : "local",
-                      error) ||
+      !sb_config_set_from (config, "backend",
+                           op->kind == SB_BACKEND_KIND_AWS ? "aws" : "local", preferences,
+                           error) ||
       (op->data_dir != NULL && !sb_config_set (config, "data-dir", op->data_dir, error)))
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (config_keys); i++)
-    if (op->settings[i] != NULL && !sb_config_set (config, config_keys[i], op->settings[i], error))
+    if (op->settings[i] != NULL &&
+        !sb_config_set_from (config, config_keys[i], op->settings[i], preferences, error))
       return NULL;
   return g_steal_pointer (&config);
 }
@@ -322,6 +318,7 @@ sb_backend_check_async (GSettings           *settings,
   op->access_key_id = g_strdup (access_key_id);
   op->secret_access_key = g_strdup (secret_access_key);
   op->have_keys = access_key_id != NULL;
+  op->keys_typed = op->have_keys;
   check_with_config (g_steal_pointer (&task));
 }
 

@@ -172,6 +172,26 @@ test_mistakes (Fixture       *f,
   assert_invalid (f, "[storagebox]\nmax-upload-size=lots\n", "is not a size");
 }
 
+/* The desktop app's settings are not flags: messages name them as it does. */
+static void
+test_front_end_origin (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(SbConfig) config = load (f, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sb_config_set_from (config, "backend", "aws", "Preferences", &error));
+  g_assert_true (sb_config_set_from (config, "bucket", "Not_A_Bucket", "Preferences", &error));
+  g_assert_cmpstr (sb_config_get_origin (config, "bucket"), ==, "Preferences");
+  g_assert_false (sb_config_validate (config, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "(from Preferences)"));
+  g_assert_null (strstr (error->message, "--bucket"));
+  g_clear_error (&error);
+  g_assert_false (sb_config_set_from (config, "buckets", "x", "Preferences", &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
+}
+
 static void
 test_parse_size (void)
 {
@@ -199,6 +219,8 @@ main (int   argc,
   g_test_add ("/config/explicit-file", Fixture, NULL, fixture_setup, test_explicit_file,
               fixture_teardown);
   g_test_add ("/config/mistakes", Fixture, NULL, fixture_setup, test_mistakes, fixture_teardown);
+  g_test_add ("/config/front-end-origin", Fixture, NULL, fixture_setup, test_front_end_origin,
+              fixture_teardown);
   g_test_add_func ("/config/parse-size", test_parse_size);
   return g_test_run ();
 }

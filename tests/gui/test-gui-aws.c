@@ -93,6 +93,12 @@ test_aws_end_to_end (void)
   GUI_WAIT_UNTIL (!sb_preferences_window_get_busy (preferences));
   g_test_message ("report:\n%s", sb_preferences_window_get_report (preferences));
   g_assert_null (strstr (sb_preferences_window_get_report (preferences), "✗"));
+  /* It names where things come from in the app's own words, not as flags
+   * or environment variables. */
+  g_assert_nonnull (strstr (sb_preferences_window_get_report (preferences),
+                            "(from Preferences)"));
+  g_assert_null (strstr (sb_preferences_window_get_report (preferences), "environment"));
+  g_assert_null (strstr (sb_preferences_window_get_report (preferences), "(from --"));
   g_assert_false (gtk_widget_has_css_class (gui_child (preferences, SB_TYPE_PREFERENCES_WINDOW,
                                                        "check_row"), "error"));
   gui_click (preferences, SB_TYPE_PREFERENCES_WINDOW, "save_keys_button");
