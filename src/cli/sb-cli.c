@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sb-cli.h"
+#include "sb-lifecycle.h"
 #include "sb-error.h"
 
 #define UNAVAILABLE_PREFIX "storage backend unavailable: "
@@ -135,31 +136,8 @@ sb_cli_open (SbConfig *config,
   return store;
 }
 
-static gboolean
-keep_looking (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 void
 sb_cli_close (SbStore *store)
 {
-  guint tick;
-  gpointer weak = store;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
-
-  if (store == NULL)
-    return;
-  /* Every task in flight holds the store: once it is finalized, nothing
-   * is left half done. */
-  g_object_add_weak_pointer (G_OBJECT (store), &weak);
-  g_object_unref (store);
-  /* The last reference may go in a worker thread, which does not wake this
-   * loop: look again every few milliseconds. */
-  tick = g_timeout_add (5, keep_looking, NULL);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  if (weak != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (weak), &weak);
+  sb_release_when_idle (store, 60 * G_TIME_SPAN_SECOND);
 }

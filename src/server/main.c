@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sb-config.h"
+#include "sb-lifecycle.h"
 #include "sb-web-server.h"
 
 #define DRAIN_TIMEOUT (30 * G_TIME_SPAN_SECOND)
@@ -240,5 +241,12 @@ main (int   argc,
   g_unix_signal_add (SIGTERM, stop_cb, &app);
   g_unix_signal_add (SIGINT, stop_cb, &app);
   g_main_loop_run (loop);
+
+  /* Let background work (a blob deletion after a delete) finish, and the
+   * store close in this thread, before the process exits. */
+  g_clear_object (&server);
+  g_clear_object (&library);
+  g_clear_object (&accounts);
+  sb_release_when_idle (g_steal_pointer (&store), DRAIN_TIMEOUT);
   return app.status;
 }

@@ -150,7 +150,9 @@ sb_test_run_cli (const char * const *args,
                                                            : "", g_bytes_get_size (stdout_bytes));
   stderr_text = g_strndup (g_bytes_get_size (stderr_bytes) ? g_bytes_get_data (stderr_bytes, NULL)
                                                            : "", g_bytes_get_size (stderr_bytes));
-  g_assert_true (g_subprocess_get_if_exited (process));
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("storagebox-cli %s died (signal %d); its standard error:\n%s", args[0],
+             g_subprocess_get_term_sig (process), stderr_text);
   if (out)
     *out = g_steal_pointer (&stdout_text);
   if (err)
