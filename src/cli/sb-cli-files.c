@@ -265,17 +265,18 @@ sb_cli_get (int    argc,
         return sb_cli_fail (error);
     }
 
+  /* Core fails a short or damaged download (sb_library_open_async), so
+   * nothing is left to check here. */
   if (!copy_stream (stream, out, &copied, &error))
     {
-      /* Not closing a replace stream leaves the target as it was. */
+      /* A replace stream closed when cancelled discards what it wrote and
+       * leaves the target as it was (closing it otherwise, as finalizing
+       * would, puts the partial content in its place). */
+      g_autoptr(GCancellable) discard = g_cancellable_new ();
+
+      g_cancellable_cancel (discard);
+      g_output_stream_close (out, discard, NULL);
       return sb_cli_fail (error);
-    }
-  if (copied != sb_file_get_size (file))
-    {
-      g_printerr (_("storagebox-cli: the download of “%s” ended after %" G_GUINT64_FORMAT
-                    " of %" G_GUINT64_FORMAT " bytes; try again.\n"), argv[1], copied,
-                  sb_file_get_size (file));
-      return SB_CLI_FAILED;
     }
   g_output_stream_close_async (out, G_PRIORITY_DEFAULT, NULL, sb_cli_result_cb, &closed);
   if (!g_output_stream_close_finish (out, sb_cli_await (&closed), &error))

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "sb-checked-input-stream.h"
 #include "sb-core-private.h"
 #include "sb-error.h"
 #include "sb-library.h"
@@ -267,13 +268,8 @@ return_store_error (GTask        *task,
   g_autofree char *not_found = not_found_message (name);
   g_autofree char *exists = exists_message (name);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-    {
-      g_task_return_new_error (task, SB_ERROR, SB_ERROR_UNAVAILABLE,
-                               _("There is no space left to store the file."));
-      return;
-    }
-  if (error->domain == G_IO_ERROR && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error->domain == G_IO_ERROR && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
     {
       g_warning ("storage I/O error: %s", error->message);
       g_task_return_new_error (task, SB_ERROR, SB_ERROR_FAILED,
@@ -281,6 +277,34 @@ return_store_error (GTask        *task,
       return;
     }
   g_task_return_error (task, sb_error_from_store (error, not_found, exists));
+}
+
+/* A record write whose outcome the store could not learn: the record may
+ * now point at the new content, or still at the old one, so neither is
+ * deleted (fsck reclaims whichever ends up unreferenced). */
+static gboolean
+return_if_uncertain (GTask        *task,
+                     const GError *error,
+                     gboolean      deleting)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (!g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_INDETERMINATE))
+    return FALSE;
+  g_warning ("outcome of a write to %s/%s unknown, keeping its content: %s", op->owner,
+             op->name, error->message);
+  if (op->content != NULL)
+    commit_content (op->content);
+  if (deleting)
+    g_task_return_new_error (task, SB_ERROR, SB_ERROR_UNCERTAIN,
+                             _("The storage service did not confirm whether “%s” was deleted. "
+                               "Look at your files again in a moment."), op->name);
+  else
+    g_task_return_new_error (task, SB_ERROR, SB_ERROR_UNCERTAIN,
+                             _("The storage service did not confirm whether “%s” was saved. "
+                               "Nothing was lost: look at your files again in a moment."),
+                             op->name);
+  return TRUE;
 }
 
 /* Stage */
@@ -399,6 +423,8 @@ replace_update_cb (GObject      *object,
 
   if (!sb_store_file_update_finish (SB_STORE (object), result, &error))
     {
+      if (return_if_uncertain (task, error, FALSE))
+        return;
       /* Someone else changed or deleted it in between: look again. */
       if ((g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_CONFLICT) ||
            g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND)) &&
@@ -464,6 +490,8 @@ create_cb (GObject      *object,
 
   if (!sb_store_file_create_finish (SB_STORE (object), result, &error))
     {
+      if (return_if_uncertain (task, error, FALSE))
+        return;
       if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS) &&
           (op->flags & SB_UPLOAD_REPLACE) && op->attempts < REPLACE_ATTEMPTS)
         {
@@ -741,6 +769,23 @@ sb_library_get_finish (SbLibrary     *self,
 
 /* Open (download) */
 
+/* Takes @stream: the content of op->file from op->offset, held to the one
+ * download rule (sb-checked-input-stream.h). */
+static GInputStream *
+checked_stream (Op           *op,
+                GInputStream *stream)
+{
+  guint64 size = sb_file_get_size (op->file);
+  guint64 length = op->length >= 0 ? (guint64) op->length : size - op->offset;
+  gboolean whole = op->offset == 0 && length == size;
+  GInputStream *checked = sb_checked_input_stream_new (stream, op->name, length,
+                                                       whole ? sb_file_get_checksum (op->file)
+                                                             : NULL);
+
+  g_object_unref (stream);
+  return checked;
+}
+
 static void
 open_read_cb (GObject      *object,
               GAsyncResult *result,
@@ -764,7 +809,7 @@ open_read_cb (GObject      *object,
       return_store_error (task, error, op->name);
       return;
     }
-  g_task_return_pointer (task, stream, g_object_unref);
+  g_task_return_pointer (task, checked_stream (op, stream), g_object_unref);
 }
 
 /* Checks the range against the record, then opens the blob. */
@@ -923,6 +968,8 @@ edit_done_cb (GObject      *object,
 
   if (!ok)
     {
+      if (return_if_uncertain (task, error, FALSE))
+        return;
       if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS))
         {
           g_autofree char *message = exists_message (op->new_name);
@@ -1066,7 +1113,8 @@ delete_record_cb (GObject      *object,
 
   if (!sb_store_file_delete_finish (SB_STORE (object), result, &error))
     {
-      return_store_error (task, error, op->name);
+      if (!return_if_uncertain (task, error, TRUE))
+        return_store_error (task, error, op->name);
       return;
     }
   /* The record is gone, so the file is gone for the user; the bytes follow.

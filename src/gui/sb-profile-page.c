@@ -382,6 +382,8 @@ typedef struct
   SbFile        *file;
   GFile         *destination;
   GInputStream  *input;
+  GOutputStream *output;
+  GError        *error;
   gboolean       created;
 } Download;
 
@@ -393,6 +395,8 @@ download_free (Download *download)
   g_clear_object (&download->file);
   g_clear_object (&download->destination);
   g_clear_object (&download->input);
+  g_clear_object (&download->output);
+  g_clear_error (&download->error);
   g_free (download);
 }
 
@@ -435,7 +439,7 @@ download_failed (Download     *download,
 }
 
 static void
-download_splice_cb (GObject      *object,
+download_closed_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
@@ -444,9 +448,10 @@ download_splice_cb (GObject      *object,
   g_autofree char *where = NULL;
   g_autofree char *status = NULL;
 
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error) < 0)
+  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, &error) ||
+      download->error != NULL)
     {
-      download_failed (download, error);
+      download_failed (download, download->error ? download->error : error);
       download_free (download);
       return;
     }
@@ -458,18 +463,36 @@ download_splice_cb (GObject      *object,
 }
 
 static void
+download_splice_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Download *download = user_data;
+  g_autoptr(GCancellable) discard = NULL;
+
+  /* Closing a replacing stream renames its content over the file, unless
+   * the close is cancelled: only a complete, checked download may land. */
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &download->error) < 0)
+    {
+      discard = g_cancellable_new ();
+      g_cancellable_cancel (discard);
+    }
+  g_output_stream_close_async (download->output, G_PRIORITY_DEFAULT, discard, download_closed_cb,
+                               download);
+}
+
+static void
 download_start_splice (Download          *download,
                        GFileOutputStream *output)
 {
   GCancellable *cancellable = sb_transfer_row_get_cancellable (download->row);
   g_autoptr(GInputStream) counted = NULL;
 
+  download->output = G_OUTPUT_STREAM (g_object_ref (output));
   counted = sb_progress_input_stream_new (download->input, 0,
                                           (gint64) sb_file_get_size (download->file),
                                           download_progress_cb, download);
-  g_output_stream_splice_async (G_OUTPUT_STREAM (output), counted,
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+  g_output_stream_splice_async (download->output, counted, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
                                 G_PRIORITY_DEFAULT, cancellable, download_splice_cb, download);
 }
 

@@ -165,6 +165,30 @@ if_range_matches (SoupMessageHeaders *request,
   return if_range == NULL || g_str_equal (if_range, etag);
 }
 
+/* RFC 9530: the digest of the whole file, for a 206 as well, so a client
+ * can check what it assembles. Every download is also checked here, in
+ * core: a mismatch cuts the connection before the last chunk. */
+static char *
+repr_digest_header (const char *sha256_hex)
+{
+  guint8 digest[32];
+  g_autofree char *base64 = NULL;
+
+  if (sha256_hex == NULL || strlen (sha256_hex) != 2 * sizeof digest)
+    return NULL;
+  for (gsize i = 0; i < sizeof digest; i++)
+    {
+      int hi = g_ascii_xdigit_value (sha256_hex[2 * i]);
+      int lo = g_ascii_xdigit_value (sha256_hex[2 * i + 1]);
+
+      if (hi < 0 || lo < 0)
+        return NULL;
+      digest[i] = (guint8) (hi << 4 | lo);
+    }
+  base64 = g_base64_encode (digest, sizeof digest);
+  return g_strdup_printf ("sha-256=:%s:", base64);
+}
+
 static void
 send_headers (Download *download)
 {
@@ -174,6 +198,7 @@ send_headers (Download *download)
   g_autofree char *etag = g_strdup_printf ("\"%s\"", sb_file_get_checksum (file));
   g_autofree char *disposition = content_disposition (sb_file_get_name (file));
   g_autofree char *last_modified = NULL;
+  g_autofree char *repr_digest = NULL;
 
   modified = g_date_time_new_from_unix_utc (sb_file_get_modified_at (file) / G_USEC_PER_SEC);
   last_modified = soup_date_time_to_string (modified, SOUP_DATE_HTTP);
@@ -188,6 +213,9 @@ send_headers (Download *download)
   soup_message_headers_replace (response, "Content-Disposition", disposition);
   soup_message_headers_replace (response, "Accept-Ranges", "bytes");
   soup_message_headers_replace (response, "ETag", etag);
+  repr_digest = repr_digest_header (sb_file_get_checksum (file));
+  if (repr_digest != NULL)
+    soup_message_headers_replace (response, "Repr-Digest", repr_digest);
   soup_message_headers_replace (response, "Last-Modified", last_modified);
   soup_message_headers_replace (response, "Cache-Control", "private, no-cache");
   /* Whatever the file is, it never runs as a page of ours. */
@@ -209,7 +237,7 @@ open_cb (GObject      *object,
   if (download->stream == NULL)
     {
       if (!g_cancellable_is_cancelled (download->cancellable))
-        sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+        sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       download_free (download);
       return;
     }
@@ -242,7 +270,7 @@ get_cb (GObject      *object,
 
   if (file == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
 
