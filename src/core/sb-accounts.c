@@ -136,6 +136,15 @@ sb_error_from_store (const GError *error,
 {
   if (error->domain == SB_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    {
+      GError *store_error = g_error_new_literal (SB_STORE_ERROR, SB_STORE_ERROR_NO_SPACE,
+                                                 error->message);
+      GError *result = sb_error_from_store (store_error, not_found, exists);
+
+      g_error_free (store_error);
+      return result;
+    }
 
   if (error->domain == SB_STORE_ERROR)
     switch ((SbStoreError) error->code)
@@ -156,7 +165,17 @@ sb_error_from_store (const GError *error,
         g_warning ("storage backend unavailable: %s", error->message);
         return g_error_new_literal (SB_ERROR, SB_ERROR_UNAVAILABLE,
                                     _("The storage service cannot be reached right now. "
-                                      "Please try again later."));
+                                      "Please try again in a moment."));
+      case SB_STORE_ERROR_INDETERMINATE:
+        g_warning ("storage backend did not confirm a write: %s", error->message);
+        return g_error_new_literal (SB_ERROR, SB_ERROR_UNCERTAIN,
+                                    _("The storage service did not confirm whether the change "
+                                      "was made. Nothing was lost: check again in a moment."));
+      case SB_STORE_ERROR_NO_SPACE:
+        g_warning ("storage backend is out of space: %s", error->message);
+        return g_error_new_literal (SB_ERROR, SB_ERROR_NO_SPACE,
+                                    _("The disk that holds the StorageBox data is full, so "
+                                      "nothing was stored. Deleting files still works."));
       case SB_STORE_ERROR_CORRUPT:
       case SB_STORE_ERROR_FAILED:
         break;

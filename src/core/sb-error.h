@@ -20,6 +20,9 @@ typedef enum {
   SB_ERROR_THROTTLED,          /* too many failed attempts; try later */
   SB_ERROR_NOT_AUTHENTICATED,  /* no valid session */
   SB_ERROR_UNAVAILABLE,        /* the storage backend cannot be reached */
+  SB_ERROR_UNCERTAIN,          /* a change may or may not have been made; nothing was lost */
+  SB_ERROR_NO_SPACE,           /* the disk that holds the data is full */
+  SB_ERROR_CORRUPT,            /* stored content is incomplete or fails its checksum */
 } SbError;
 
 GQuark sb_error_quark (void);

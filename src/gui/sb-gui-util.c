@@ -55,6 +55,10 @@ sb_gui_format_size (guint64 size)
 char *
 sb_gui_error_message (const GError *error)
 {
+  /* On this computer the data's disk is the user's own. */
+  if (g_error_matches (error, SB_ERROR, SB_ERROR_NO_SPACE))
+    return g_strdup (_("Your disk is full, so nothing was stored. Free some space (deleting "
+                       "files here helps too) and try again."));
   if (error->domain == SB_ERROR)
     return g_strdup (error->message);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -64,6 +68,6 @@ sb_gui_error_message (const GError *error)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
     return g_strdup (_("Folders cannot be uploaded; choose the files inside."));
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-    return g_strdup (_("There is no space left on the disk."));
+    return g_strdup (_("Your disk is full: there is no room left to save the file."));
   return g_strdup_printf (_("Something went wrong: %s"), error->message);
 }

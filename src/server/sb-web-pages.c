@@ -114,7 +114,7 @@ sign_up_cb (GObject      *object,
 
   if (session == NULL)
     {
-      render_signup (req, sb_web_status_for_error (error), error->message);
+      render_signup (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
   sb_web_set_session_cookie (req, session);
@@ -175,7 +175,7 @@ log_in_cb (GObject      *object,
 
   if (session == NULL)
     {
-      render_login (req, sb_web_status_for_error (error), error->message);
+      render_login (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
   sb_web_set_session_cookie (req, session);
@@ -219,7 +219,7 @@ log_out_cb (GObject      *object,
 
   if (!sb_accounts_log_out_finish (SB_ACCOUNTS (object), result, &error))
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
   sb_web_clear_session_cookie (req);
@@ -276,7 +276,7 @@ profile_cb (GObject      *object,
   user = sb_accounts_get_profile_finish (SB_ACCOUNTS (object), result, &n_files, &bytes, &error);
   if (user == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
 
@@ -327,7 +327,7 @@ files_cb (GObject      *object,
 
   if (files == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
 
@@ -408,7 +408,7 @@ password_cb (GObject      *object,
 
   if (!sb_accounts_change_password_finish (SB_ACCOUNTS (object), result, &error))
     {
-      render_password (req, sb_web_status_for_error (error), error->message);
+      render_password (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
   sb_web_respond_redirect (req, "/profile", "password", NULL);
@@ -472,7 +472,7 @@ edit_get_cb (GObject      *object,
 
   if (file == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
   sb_web_render_edit (req, SOUP_STATUS_OK, file, NULL, NULL, NULL);
@@ -492,7 +492,7 @@ delete_get_cb (GObject      *object,
 
   if (file == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
   context = sb_web_context_new ();
@@ -514,7 +514,7 @@ delete_cb (GObject      *object,
 
   if (!sb_library_delete_finish (SB_LIBRARY (object), result, &error))
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
   sb_web_parse_file_path (req->path, &name, NULL);

@@ -69,6 +69,7 @@ void          sb_web_clear_session_cookie   (SbWebRequest  *req);
 void          sb_web_respond_login_needed   (SbWebRequest  *req);
 void          sb_web_respond_forbidden      (SbWebRequest  *req);
 guint         sb_web_status_for_error       (const GError  *error);
+const char   *sb_web_error_message          (const GError  *error);
 void          sb_web_file_to_json           (JsonObject    *object,
                                              SbFile        *file);
 char         *sb_web_format_time            (gint64         usec,

@@ -173,15 +173,16 @@ authenticate_cb (GObject      *object,
   void (*then) (SbWebRequest *req) = step->then;
 
   g_free (step);
-  req->session_checked = TRUE;
   req->session = sb_accounts_authenticate_finish (SB_ACCOUNTS (object), result, &error);
   if (req->session == NULL && !g_error_matches (error, SB_ERROR, SB_ERROR_NOT_AUTHENTICATED))
     {
       /* The store is down or similar: say so rather than pretend the user
-       * is logged out. */
-      sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+       * is logged out, and keep the cookie, which may well be valid. */
+      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
+  /* Only a definite answer (a session, or none) may end the cookie. */
+  req->session_checked = TRUE;
   then (req);
 }
 
@@ -471,6 +472,7 @@ sb_web_respond_error (SbWebRequest *req,
     case SOUP_STATUS_FORBIDDEN: heading = _("Not allowed"); break;
     case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE: heading = _("Too large"); break;
     case SOUP_STATUS_SERVICE_UNAVAILABLE: heading = _("Temporarily unavailable"); break;
+    case SOUP_STATUS_INSUFFICIENT_STORAGE: heading = _("The disk is full"); break;
     case SOUP_STATUS_METHOD_NOT_ALLOWED: heading = _("Not supported"); break;
     default: heading = status >= 500 ? _("Something went wrong") : _("That did not work");
     }
@@ -515,9 +517,22 @@ sb_web_status_for_error (const GError *error)
     case SB_ERROR_THROTTLED: return 429; /* Too Many Requests */
     case SB_ERROR_NOT_AUTHENTICATED: return SOUP_STATUS_UNAUTHORIZED;
     case SB_ERROR_UNAVAILABLE: return SOUP_STATUS_SERVICE_UNAVAILABLE;
+    case SB_ERROR_UNCERTAIN: return SOUP_STATUS_SERVICE_UNAVAILABLE;
+    case SB_ERROR_NO_SPACE: return SOUP_STATUS_INSUFFICIENT_STORAGE;
+    case SB_ERROR_CORRUPT: break;
     case SB_ERROR_FAILED: break;
     }
   return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+}
+
+/* Core's sentence, except where the server can say it more exactly. */
+const char *
+sb_web_error_message (const GError *error)
+{
+  if (g_error_matches (error, SB_ERROR, SB_ERROR_NO_SPACE))
+    return _("The server's disk is full, so nothing was stored. You can still delete files "
+             "to make room; otherwise please try again later.");
+  return error->message;
 }
 
 /* Session cookie helpers used by the pages */

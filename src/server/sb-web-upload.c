@@ -139,7 +139,7 @@ static void
 reject_error (SbUpload     *upload,
               const GError *error)
 {
-  reject (upload, sb_web_status_for_error (error), error->message);
+  reject (upload, sb_web_status_for_error (error), sb_web_error_message (error));
 }
 
 /* Multipart callbacks */
@@ -477,7 +477,7 @@ rerender_edit_cb (GObject      *object,
   g_autoptr(SbFile) file = sb_library_get_finish (SB_LIBRARY (object), result, &error);
 
   if (file == NULL)
-    sb_web_respond_error (req, sb_web_status_for_error (error), error->message);
+    sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
   else
     sb_web_render_edit (req, upload->reject_status, file, field (upload, "name"),
                         field (upload, "description"), upload->reject_message);

@@ -515,7 +515,17 @@ typedef struct
   JsonObject *item;
   char       *exists_message;
   gboolean    maybe_applied;
+  /* The write failed after it may have reached DynamoDB; what it said. */
+  GError     *unknown;
+  guint       readbacks;
+  GSource    *delay;
 } CondWrite;
+
+/* How hard a write whose answer was lost tries to learn its outcome before
+ * calling it unknown: this many consistent reads (each with the client's
+ * own retries), READBACK_DELAY_MS, then twice that, ... apart. */
+#define READBACK_ATTEMPTS 4
+#define READBACK_DELAY_MS 250
 
 static void
 cond_write_free (CondWrite *op)
@@ -524,7 +534,46 @@ cond_write_free (CondWrite *op)
   g_clear_pointer (&op->key, json_object_unref);
   g_clear_pointer (&op->item, json_object_unref);
   g_free (op->exists_message);
+  g_clear_error (&op->unknown);
+  if (op->delay != NULL)
+    {
+      g_source_destroy (op->delay);
+      g_source_unref (op->delay);
+    }
   g_free (op);
+}
+
+static void cond_readback (GTask *task);
+
+/* Settles a write whose answer was lost, from what the table now holds. */
+static void
+cond_settle_unknown (GTask      *task,
+                     JsonObject *current)
+{
+  CondWrite *op = g_task_get_task_data (task);
+  gboolean applied;
+
+  if (op->kind == COND_DELETE)
+    applied = current == NULL;
+  else
+    applied = current != NULL && items_equal (current, op->item);
+
+  if (applied)
+    g_task_return_boolean (task, TRUE);
+  else
+    /* Not applied: the failure is a known one, and the caller may clean up. */
+    g_task_return_error (task, g_steal_pointer (&op->unknown));
+}
+
+static gboolean
+readback_delay_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  CondWrite *op = g_task_get_task_data (task);
+
+  g_clear_pointer (&op->delay, g_source_unref);
+  cond_readback (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -540,7 +589,28 @@ cond_readback_cb (GObject      *object,
 
   if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &current, &error))
     {
-      g_task_return_error (task, table_error (self, error, op->table));
+      if (op->unknown == NULL)
+        g_task_return_error (task, table_error (self, error, op->table));
+      else if (++op->readbacks < READBACK_ATTEMPTS)
+        {
+          GMainContext *context = g_task_get_context (task);
+
+          op->delay = g_timeout_source_new (READBACK_DELAY_MS << (op->readbacks - 1));
+          g_source_set_callback (op->delay, readback_delay_cb, g_steal_pointer (&task), NULL);
+          g_source_attach (op->delay, context);
+        }
+      else
+        g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_INDETERMINATE,
+                                 "A write to the DynamoDB table “%s” may or may not have been "
+                                 "applied: its answer was lost (%s), and reading the item back "
+                                 "failed too (%s).", op->table, op->unknown->message,
+                                 error->message);
+      return;
+    }
+
+  if (op->unknown != NULL)
+    {
+      cond_settle_unknown (task, current);
       return;
     }
 
@@ -576,6 +646,31 @@ cond_readback_cb (GObject      *object,
     }
 }
 
+/* Strongly consistent, and not cancellable once the write may have
+ * happened: its outcome decides what the caller may delete. */
+static void
+cond_readback (GTask *task)
+{
+  SbAwsStore *self = g_task_get_source_object (task);
+  CondWrite *op = g_task_get_task_data (task);
+  GCancellable *cancellable = op->unknown ? NULL : g_task_get_cancellable (task);
+
+  sb_aws_dynamodb_get_item_async (self->ddb, op->table, op->key, TRUE, cancellable,
+                                  cond_readback_cb, task);
+}
+
+/* Whether a failed write may have been applied: it was (perhaps) received,
+ * and the failure says nothing about what the service did with it. */
+static gboolean
+outcome_unknown (const GError *error)
+{
+  return error->domain == SB_AWS_ERROR && sb_aws_error_get_maybe_applied (error) &&
+         (error->code == SB_AWS_ERROR_NETWORK || error->code == SB_AWS_ERROR_TIMEOUT ||
+          error->code == SB_AWS_ERROR_SERVICE_UNAVAILABLE ||
+          error->code == SB_AWS_ERROR_THROTTLED || error->code == SB_AWS_ERROR_FAILED ||
+          error->code == SB_AWS_ERROR_INVALID_RESPONSE);
+}
+
 static void
 cond_write_cb (GObject      *object,
                GAsyncResult *result,
@@ -585,7 +680,6 @@ cond_write_cb (GObject      *object,
   SbAwsStore *self = g_task_get_source_object (task);
   CondWrite *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
   gboolean ok;
 
   if (op->kind == COND_DELETE)
@@ -597,6 +691,14 @@ cond_write_cb (GObject      *object,
       g_task_return_boolean (task, TRUE);
       return;
     }
+  if (outcome_unknown (error))
+    {
+      g_debug ("write to %s may have been applied (%s); reading it back", op->table,
+               error->message);
+      op->unknown = table_error (self, error, op->table);
+      cond_readback (g_steal_pointer (&task));
+      return;
+    }
   if (!g_error_matches (error, SB_AWS_ERROR, SB_AWS_ERROR_CONDITION_FAILED))
     {
       g_task_return_error (task, table_error (self, error, op->table));
@@ -604,9 +706,7 @@ cond_write_cb (GObject      *object,
     }
 
   op->maybe_applied = sb_aws_error_get_maybe_applied (error);
-  cancellable = g_task_get_cancellable (task);
-  sb_aws_dynamodb_get_item_async (self->ddb, op->table, op->key, TRUE, cancellable,
-                                  cond_readback_cb, g_steal_pointer (&task));
+  cond_readback (g_steal_pointer (&task));
 }
 
 /* @key_attribute: the partition key's name, for attribute_not_exists(). */
@@ -1009,8 +1109,17 @@ rename_rollback_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!cond_write_finish (result, &error))
-    g_warning ("Could not undo the half-done rename of “%s” to “%s”: %s", op->old_name,
-               sb_file_get_name (op->file), error->message);
+    {
+      /* Both records may now point at the same content: the caller must
+       * not treat this as a clean failure (fsck finishes the rename). */
+      g_warning ("Could not undo the half-done rename of “%s” to “%s”: %s", op->old_name,
+                 sb_file_get_name (op->file), error->message);
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_INDETERMINATE,
+                               "The rename of “%s” to “%s” is half done: %s; undoing it failed: "
+                               "%s", op->old_name, sb_file_get_name (op->file),
+                               op->error->message, error->message);
+      return;
+    }
   g_task_return_error (task, g_steal_pointer (&op->error));
 }
 
@@ -1027,6 +1136,13 @@ rename_deleted_cb (GObject      *object,
   if (cond_write_finish (result, &op->error))
     {
       g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* The old record may be gone already: undoing now could leave no record
+   * at all. */
+  if (g_error_matches (op->error, SB_STORE_ERROR, SB_STORE_ERROR_INDETERMINATE))
+    {
+      g_task_return_error (task, g_steal_pointer (&op->error));
       return;
     }
   /* Not cancellable: a half-done rename must be undone. */
@@ -1558,6 +1674,331 @@ sb_aws_store_blob_delete_async (SbStore             *store,
   sb_aws_s3_delete_object_async (self->s3, self->bucket, key, cancellable, blob_delete_cb, task);
 }
 
+/* Maintenance */
+
+/* Every record of every owner: a Scan, page by page. */
+static void file_scan_next (GTask *task);
+
+static void
+file_scan_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SbAwsStore *self = g_task_get_source_object (task);
+  FileList *op = g_task_get_task_data (task);
+  g_autoptr(JsonObject) response = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
+
+  response = sb_aws_dynamodb_call_finish (SB_AWS_DYNAMODB (object), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, table_error (self, error, self->files_table));
+      return;
+    }
+  items = json_object_has_member (response, "Items")
+            ? json_object_get_array_member (response, "Items") : NULL;
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      SbFile *file = item ? file_from_item (self, item, &error) : NULL;
+
+      if (file == NULL)
+        {
+          g_task_return_error (task, error ? g_steal_pointer (&error)
+                                           : corrupt (self->files_table));
+          return;
+        }
+      g_ptr_array_add (op->files, file);
+    }
+  g_clear_pointer (&op->start_key, json_object_unref);
+  if (json_object_has_member (response, "LastEvaluatedKey"))
+    op->start_key = json_object_ref (json_object_get_object_member (response,
+                                                                     "LastEvaluatedKey"));
+  if (op->start_key != NULL)
+    file_scan_next (g_steal_pointer (&task));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&op->files),
+                           (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+file_scan_next (GTask *task)
+{
+  SbAwsStore *self = g_task_get_source_object (task);
+  FileList *op = g_task_get_task_data (task);
+  g_autoptr(JsonObject) input = json_object_new ();
+
+  json_object_set_string_member (input, "TableName", self->files_table);
+  /* A record written just before must be seen: fsck compares against it. */
+  json_object_set_boolean_member (input, "ConsistentRead", TRUE);
+  if (op->start_key != NULL)
+    json_object_set_object_member (input, "ExclusiveStartKey", json_object_ref (op->start_key));
+  sb_aws_dynamodb_call_async (self->ddb, "Scan", input, g_task_get_cancellable (task),
+                              file_scan_cb, task);
+}
+
+static void
+sb_aws_store_file_scan_async (SbStore             *store,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  SbAwsStore *self = SB_AWS_STORE (store);
+  GTask *task = new_task (self, cancellable, callback, user_data,
+                          SB_SOURCE_TAG (sb_aws_store_file_scan_async));
+  FileList *op = g_new0 (FileList, 1);
+
+  g_task_set_check_cancellable (task, TRUE);
+  op->files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_set_task_data (task, op, (GDestroyNotify) file_list_free);
+  file_scan_next (task);
+}
+
+typedef struct
+{
+  GPtrArray *found;
+  char      *marker;
+  char      *upload_marker;
+} Listing;
+
+static void
+listing_free (Listing *op)
+{
+  g_clear_pointer (&op->found, g_ptr_array_unref);
+  g_free (op->marker);
+  g_free (op->upload_marker);
+  g_free (op);
+}
+
+static GTask *
+listing_task_new (SbAwsStore          *self,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = new_task (self, cancellable, callback, user_data, source_tag);
+  Listing *op = g_new0 (Listing, 1);
+
+  g_task_set_check_cancellable (task, TRUE);
+  op->found = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_blob_info_free);
+  g_task_set_task_data (task, op, (GDestroyNotify) listing_free);
+  return task;
+}
+
+static void
+blob_list_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SbAwsStore *self = g_task_get_source_object (task);
+  Listing *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&op->marker, g_free);
+  objects = sb_aws_s3_list_objects_finish (SB_AWS_S3 (object), result, &op->marker, &error);
+  if (objects == NULL)
+    {
+      g_task_return_error (task, bucket_error (self, error));
+      return;
+    }
+  for (guint i = 0; i < objects->len; i++)
+    {
+      SbAwsS3ObjectInfo *object_info = objects->pdata[i];
+
+      /* Only what blob_write could have made: anything else in the bucket
+       * is somebody else's. */
+      if (sb_store_blob_key_is_valid (object_info->key))
+        g_ptr_array_add (op->found,
+                         sb_blob_info_new (object_info->key, object_info->size,
+                                           object_info->last_modified * G_USEC_PER_SEC));
+    }
+  if (op->marker != NULL)
+    sb_aws_s3_list_objects_async (self->s3, self->bucket, NULL, op->marker, 0,
+                                  g_task_get_cancellable (task), blob_list_cb,
+                                  g_steal_pointer (&task));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&op->found),
+                           (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+sb_aws_store_blob_list_async (SbStore             *store,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  SbAwsStore *self = SB_AWS_STORE (store);
+  GTask *task = listing_task_new (self, SB_SOURCE_TAG (sb_aws_store_blob_list_async),
+                                  cancellable, callback, user_data);
+
+  sb_aws_s3_list_objects_async (self->s3, self->bucket, NULL, NULL, 0, cancellable,
+                                blob_list_cb, task);
+}
+
+static void
+blob_stat_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SbAwsStore *self = g_task_get_source_object (task);
+  g_autoptr(SbAwsS3ObjectInfo) object_info = NULL;
+  g_autoptr(GError) error = NULL;
+  SbBlobInfo *info;
+  const char *name;
+
+  object_info = sb_aws_s3_head_object_finish (SB_AWS_S3 (object), result, &error);
+  if (object_info == NULL)
+    {
+      if (g_error_matches (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND) &&
+          !sb_aws_error_has_code (error, "NoSuchBucket"))
+        g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such blob");
+      else
+        g_task_return_error (task, bucket_error (self, error));
+      return;
+    }
+  info = sb_blob_info_new (g_task_get_task_data (task), object_info->size,
+                           object_info->last_modified * G_USEC_PER_SEC);
+  if (object_info->metadata != NULL)
+    {
+      info->owner = g_strdup (g_hash_table_lookup (object_info->metadata, "owner"));
+      /* blob_write percent-encodes it: S3 metadata must be ASCII. */
+      name = g_hash_table_lookup (object_info->metadata, "name");
+      info->name = name ? g_uri_unescape_string (name, NULL) : NULL;
+      if (info->name != NULL && !g_utf8_validate (info->name, -1, NULL))
+        g_clear_pointer (&info->name, g_free);
+    }
+  g_task_return_pointer (task, info, (GDestroyNotify) sb_blob_info_free);
+}
+
+static void
+sb_aws_store_blob_stat_async (SbStore             *store,
+                              const char          *key,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  SbAwsStore *self = SB_AWS_STORE (store);
+  GTask *task = new_task (self, cancellable, callback, user_data,
+                          SB_SOURCE_TAG (sb_aws_store_blob_stat_async));
+
+  g_task_set_task_data (task, g_strdup (key), g_free);
+  if (!sb_store_blob_key_is_valid (key))
+    {
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such blob");
+      g_object_unref (task);
+      return;
+    }
+  sb_aws_s3_head_object_async (self->s3, self->bucket, key, cancellable, blob_stat_cb, task);
+}
+
+static SbBlobInfo *
+finish_blob_info (SbStore       *store,
+                  GAsyncResult  *result,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+upload_list_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SbAwsStore *self = g_task_get_source_object (task);
+  Listing *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) uploads = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&op->marker, g_free);
+  g_clear_pointer (&op->upload_marker, g_free);
+  uploads = sb_aws_s3_list_multipart_uploads_finish (SB_AWS_S3 (object), result, &op->marker,
+                                                     &op->upload_marker, &error);
+  if (uploads == NULL)
+    {
+      g_task_return_error (task, bucket_error (self, error));
+      return;
+    }
+  for (guint i = 0; i < uploads->len; i++)
+    {
+      SbAwsS3Upload *upload = uploads->pdata[i];
+      SbBlobInfo *info;
+
+      if (!sb_store_blob_key_is_valid (upload->key))
+        continue;
+      info = sb_blob_info_new (upload->key, 0, upload->initiated * G_USEC_PER_SEC);
+      info->upload_id = g_strdup (upload->upload_id);
+      g_ptr_array_add (op->found, info);
+    }
+  if (op->marker != NULL)
+    sb_aws_s3_list_multipart_uploads_async (self->s3, self->bucket, op->marker,
+                                            op->upload_marker, g_task_get_cancellable (task),
+                                            upload_list_cb, g_steal_pointer (&task));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&op->found),
+                           (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+sb_aws_store_upload_list_async (SbStore             *store,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  SbAwsStore *self = SB_AWS_STORE (store);
+  GTask *task = listing_task_new (self, SB_SOURCE_TAG (sb_aws_store_upload_list_async),
+                                  cancellable, callback, user_data);
+
+  sb_aws_s3_list_multipart_uploads_async (self->s3, self->bucket, NULL, NULL, cancellable,
+                                          upload_list_cb, task);
+}
+
+static void
+upload_discard_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SbAwsStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (sb_aws_s3_abort_multipart_upload_finish (SB_AWS_S3 (object), result, &error) ||
+      sb_aws_error_has_code (error, "NoSuchUpload"))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, bucket_error (self, error));
+}
+
+static void
+sb_aws_store_upload_discard_async (SbStore             *store,
+                                   const SbBlobInfo    *upload,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  SbAwsStore *self = SB_AWS_STORE (store);
+  GTask *task = new_task (self, cancellable, callback, user_data,
+                          SB_SOURCE_TAG (sb_aws_store_upload_discard_async));
+
+  if (!sb_store_blob_key_is_valid (upload->key) || upload->upload_id == NULL)
+    {
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND,
+                               "No such unfinished upload");
+      g_object_unref (task);
+      return;
+    }
+  sb_aws_s3_abort_multipart_upload_async (self->s3, self->bucket, upload->key,
+                                          upload->upload_id, cancellable, upload_discard_cb,
+                                          task);
+}
+
 /* GObject */
 
 static void
@@ -1625,6 +2066,16 @@ sb_aws_store_iface_init (SbStoreInterface *iface)
   iface->blob_read_finish = finish_stream;
   iface->blob_delete_async = sb_aws_store_blob_delete_async;
   iface->blob_delete_finish = finish_boolean;
+  iface->file_scan_async = sb_aws_store_file_scan_async;
+  iface->file_scan_finish = finish_files;
+  iface->blob_list_async = sb_aws_store_blob_list_async;
+  iface->blob_list_finish = finish_files;
+  iface->blob_stat_async = sb_aws_store_blob_stat_async;
+  iface->blob_stat_finish = finish_blob_info;
+  iface->upload_list_async = sb_aws_store_upload_list_async;
+  iface->upload_list_finish = finish_files;
+  iface->upload_discard_async = sb_aws_store_upload_discard_async;
+  iface->upload_discard_finish = finish_boolean;
 }
 
 static void
