@@ -778,6 +778,154 @@ sb_aws_s3_list_objects_finish (SbAwsS3       *self,
   return objects;
 }
 
+/* Unfinished multipart uploads */
+
+void
+sb_aws_s3_upload_free (SbAwsS3Upload *upload)
+{
+  if (upload == NULL)
+    return;
+  g_free (upload->key);
+  g_free (upload->upload_id);
+  g_free (upload);
+}
+
+typedef struct
+{
+  GPtrArray *uploads;
+  char      *next_key_marker;
+  char      *next_upload_id_marker;
+} UploadPage;
+
+static void
+upload_page_free (UploadPage *page)
+{
+  g_clear_pointer (&page->uploads, g_ptr_array_unref);
+  g_free (page->next_key_marker);
+  g_free (page->next_upload_id_marker);
+  g_free (page);
+}
+
+static void
+list_uploads_response (GTask       *task,
+                       GBytes      *body,
+                       SoupMessage *message)
+{
+  g_autoptr(SbAwsXmlNode) root = parse_xml (task, body, "ListMultipartUploads");
+  UploadPage *page;
+  gboolean decode;
+
+  if (root == NULL)
+    return;
+  decode = g_strcmp0 (sb_aws_xml_child_text (root, "EncodingType"), "url") == 0;
+  page = g_new0 (UploadPage, 1);
+  page->uploads = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_aws_s3_upload_free);
+  for (guint i = 0; i < root->children->len; i++)
+    {
+      SbAwsXmlNode *child = root->children->pdata[i];
+      g_autofree char *key = NULL;
+      const char *upload_id;
+      const char *initiated;
+      SbAwsS3Upload *upload;
+
+      if (!g_str_equal (child->name, "Upload"))
+        continue;
+      key = url_decode (sb_aws_xml_child_text (child, "Key"), decode);
+      upload_id = sb_aws_xml_child_text (child, "UploadId");
+      if (key == NULL || upload_id == NULL)
+        continue;
+      upload = g_new0 (SbAwsS3Upload, 1);
+      upload->key = g_steal_pointer (&key);
+      upload->upload_id = g_strdup (upload_id);
+      if ((initiated = sb_aws_xml_child_text (child, "Initiated")) != NULL)
+        {
+          g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (initiated, NULL);
+
+          upload->initiated = dt ? g_date_time_to_unix (dt) : 0;
+        }
+      g_ptr_array_add (page->uploads, upload);
+    }
+  if (g_strcmp0 (sb_aws_xml_child_text (root, "IsTruncated"), "true") == 0)
+    {
+      page->next_key_marker = url_decode (sb_aws_xml_child_text (root, "NextKeyMarker"), decode);
+      page->next_upload_id_marker =
+        g_strdup (sb_aws_xml_child_text (root, "NextUploadIdMarker"));
+    }
+  g_task_return_pointer (task, page, (GDestroyNotify) upload_page_free);
+}
+
+/**
+ * sb_aws_s3_list_multipart_uploads_async:
+ * @key_marker: (nullable): from the previous page's finish, or %NULL
+ * @upload_id_marker: (nullable): likewise
+ *
+ * Lists one page of the bucket's multipart uploads that were started but
+ * neither completed nor aborted, in key order.
+ */
+void
+sb_aws_s3_list_multipart_uploads_async (SbAwsS3             *self,
+                                        const char          *bucket,
+                                        const char          *key_marker,
+                                        const char          *upload_id_marker,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GString) query = g_string_new ("encoding-type=url");
+  GTask *task;
+  GError *error = NULL;
+  SbAwsRequest *request;
+
+  g_return_if_fail (SB_IS_AWS_S3 (self));
+  g_return_if_fail (bucket != NULL);
+
+  task = new_task (self, cancellable, callback, user_data,
+                   SB_SOURCE_TAG (sb_aws_s3_list_multipart_uploads_async));
+  if (key_marker != NULL)
+    {
+      g_autofree char *encoded = sb_aws_uri_encode (key_marker, FALSE);
+      g_string_append_printf (query, "&key-marker=%s", encoded);
+    }
+  if (upload_id_marker != NULL)
+    {
+      g_autofree char *encoded = sb_aws_uri_encode (upload_id_marker, FALSE);
+      g_string_append_printf (query, "&upload-id-marker=%s", encoded);
+    }
+  g_string_append (query, "&uploads");
+  request = new_request (self, "ListMultipartUploads", "GET", bucket, NULL, query->str, &error);
+  send_request (self, request, error, task, list_uploads_response);
+  g_clear_object (&request);
+}
+
+/**
+ * sb_aws_s3_list_multipart_uploads_finish:
+ * @out_key_marker: (out) (transfer full) (nullable): for the next page,
+ *   %NULL after the last one
+ * @out_upload_id_marker: (out) (transfer full) (nullable): likewise
+ *
+ * Returns: (transfer container) (element-type SbAwsS3Upload): the page
+ */
+GPtrArray *
+sb_aws_s3_list_multipart_uploads_finish (SbAwsS3       *self,
+                                         GAsyncResult  *result,
+                                         char         **out_key_marker,
+                                         char         **out_upload_id_marker,
+                                         GError       **error)
+{
+  UploadPage *page = finish_pointer (self, result,
+                                     SB_SOURCE_TAG (sb_aws_s3_list_multipart_uploads_async),
+                                     error);
+  GPtrArray *uploads;
+
+  if (page == NULL)
+    return NULL;
+  uploads = g_steal_pointer (&page->uploads);
+  *out_key_marker = g_steal_pointer (&page->next_key_marker);
+  *out_upload_id_marker = g_steal_pointer (&page->next_upload_id_marker);
+  upload_page_free (page);
+  return uploads;
+}
+
 /* Multipart upload, one call at a time */
 
 static void

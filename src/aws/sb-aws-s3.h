@@ -90,6 +90,37 @@ GPtrArray         *sb_aws_s3_list_objects_finish  (SbAwsS3            *self,
                                                    char              **out_next_token,
                                                    GError            **error);
 
+/**
+ * SbAwsS3Upload:
+ * @key: the key the object will have
+ * @upload_id: what continues or aborts the upload
+ * @initiated: seconds since the epoch, or 0 if unknown
+ *
+ * A multipart upload that was started and neither completed nor aborted.
+ */
+typedef struct
+{
+  char   *key;
+  char   *upload_id;
+  gint64  initiated;
+} SbAwsS3Upload;
+
+void       sb_aws_s3_upload_free                    (SbAwsS3Upload      *upload);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbAwsS3Upload, sb_aws_s3_upload_free)
+
+void       sb_aws_s3_list_multipart_uploads_async   (SbAwsS3            *self,
+                                                     const char         *bucket,
+                                                     const char         *key_marker,
+                                                     const char         *upload_id_marker,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+GPtrArray *sb_aws_s3_list_multipart_uploads_finish  (SbAwsS3            *self,
+                                                     GAsyncResult       *result,
+                                                     char              **out_key_marker,
+                                                     char              **out_upload_id_marker,
+                                                     GError            **error);
+
 void      sb_aws_s3_create_multipart_upload_async    (SbAwsS3            *self,
                                                       const char         *bucket,
                                                       const char         *key,

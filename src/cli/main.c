@@ -21,6 +21,7 @@ static const struct
   { "get", sb_cli_get, N_("Download a user's file") },
   { "ls", sb_cli_ls, N_("List a user's files") },
   { "rm", sb_cli_rm, N_("Delete a user's file") },
+  { "fsck", sb_cli_fsck, N_("Find (and repair) content without a file and files without content") },
 };
 
 static void

@@ -23,6 +23,7 @@ int           sb_cli_put       (int argc, char **argv);
 int           sb_cli_get       (int argc, char **argv);
 int           sb_cli_ls        (int argc, char **argv);
 int           sb_cli_rm        (int argc, char **argv);
+int           sb_cli_fsck      (int argc, char **argv);
 
 /* Parses a command's options (plus every storage setting, see SbConfig),
  * loads the configuration, and checks the positional argument count.

@@ -6,6 +6,10 @@
 #include <glib/gstdio.h>
 #include <gio/gunixinputstream.h>
 #include <sqlite3.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "sb-local-store.h"
@@ -16,16 +20,33 @@
  * hundred concurrent uploads stay within a few hundred MiB. */
 #define BLOB_CHUNK_SIZE (1024 * 1024)
 
+/* Room kept back on the data's disk so that deleting a file (and logging
+ * out) still commits when the disk is full: SQLite needs a few pages of
+ * journal even to delete. Released when such a write hits a full disk,
+ * made again once deleted blobs have freed space. */
+#define RESERVE_SIZE (4 * 1024 * 1024)
+
+/* A temporary file nobody holds locked, untouched this long, was left by a
+ * writer that died; removed when a store opens. */
+#define STALE_TMP_USEC (5 * 60 * G_USEC_PER_SEC)
+
+/* The owner and name of a blob, kept with its bytes (like S3's
+ * x-amz-meta-owner and -name) so records can be rebuilt from blobs alone. */
+#define XATTR_OWNER "user.storagebox.owner"
+#define XATTR_NAME  "user.storagebox.name"
+
 struct _SbLocalStore
 {
   GObject   parent_instance;
   char     *data_dir;
   char     *blob_dir;
   char     *tmp_dir;
+  char     *reserve_path;
   sqlite3  *db;
   /* One connection, used from worker threads one call at a time; each call
    * takes microseconds, so a pool would buy nothing but complexity. */
   GMutex    db_lock;
+  GMutex    reserve_lock;
 };
 
 static void sb_local_store_iface_init (SbStoreInterface *iface);
@@ -79,8 +100,10 @@ set_sqlite_error (sqlite3     *db,
 {
   int code = SB_STORE_ERROR_FAILED;
 
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_CANTOPEN ||
-      rc == SQLITE_READONLY || rc == SQLITE_FULL || rc == SQLITE_IOERR)
+  if ((rc & 0xff) == SQLITE_FULL)
+    code = SB_STORE_ERROR_NO_SPACE;
+  else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_CANTOPEN ||
+           rc == SQLITE_READONLY || (rc & 0xff) == SQLITE_IOERR)
     code = SB_STORE_ERROR_UNAVAILABLE;
   else if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
     code = SB_STORE_ERROR_CORRUPT;
@@ -156,6 +179,7 @@ exec_sql (SbLocalStore  *self,
     {
       g_set_error (error, SB_STORE_ERROR,
                    rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? SB_STORE_ERROR_CORRUPT
+                   : (rc & 0xff) == SQLITE_FULL               ? SB_STORE_ERROR_NO_SPACE
                                                                 : SB_STORE_ERROR_UNAVAILABLE,
                    "Local database: %s", message ? message : sqlite3_errstr (rc));
       sqlite3_free (message);
@@ -176,7 +200,10 @@ typedef struct
   gpointer       data;
   GDestroyNotify free_data;
   GDestroyNotify free_result;
+  gboolean       frees_space;
 } DbCall;
+
+static gboolean release_reserve (SbLocalStore *self);
 
 static void
 db_call_free (DbCall *call)
@@ -199,12 +226,47 @@ db_thread (GTask        *task,
 
   g_mutex_lock (&self->db_lock);
   result = call->func (self, call->data, &error);
+  /* A statement that failed on a full disk was rolled back: it can run
+   * again, now with the reserve's room. */
+  if (call->frees_space && g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NO_SPACE) &&
+      release_reserve (self))
+    {
+      g_clear_error (&error);
+      result = call->func (self, call->data, &error);
+    }
   g_mutex_unlock (&self->db_lock);
 
   if (error != NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, result, call->free_result);
+}
+
+static void
+run_db_full (SbLocalStore        *self,
+             gpointer             source_tag,
+             DbFunc               func,
+             gpointer             data,
+             GDestroyNotify       free_data,
+             GDestroyNotify       free_result,
+             gboolean             frees_space,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  DbCall *call = g_new0 (DbCall, 1);
+
+  call->frees_space = frees_space;
+  call->func = func;
+  call->data = data;
+  call->free_data = free_data;
+  call->free_result = free_result;
+  g_task_set_source_tag (task, source_tag);
+  /* A write that happened must not be reported as cancelled. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, call, (GDestroyNotify) db_call_free);
+  g_task_run_in_thread (task, db_thread);
 }
 
 static void
@@ -218,18 +280,8 @@ run_db (SbLocalStore        *self,
         GAsyncReadyCallback  callback,
         gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  DbCall *call = g_new0 (DbCall, 1);
-
-  call->func = func;
-  call->data = data;
-  call->free_data = free_data;
-  call->free_result = free_result;
-  g_task_set_source_tag (task, source_tag);
-  /* A write that happened must not be reported as cancelled. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, call, (GDestroyNotify) db_call_free);
-  g_task_run_in_thread (task, db_thread);
+  run_db_full (self, source_tag, func, data, free_data, free_result, FALSE, cancellable, callback,
+               user_data);
 }
 
 static gpointer
@@ -415,15 +467,18 @@ db_file_list (SbLocalStore  *self,
               gpointer       data,
               GError       **error)
 {
+  /* @data: the owner, or NULL for every owner's (file_scan). */
   g_autofree char *sql =
-    g_strdup_printf ("SELECT %s FROM files WHERE owner = ? ORDER BY name", file_columns);
+    data ? g_strdup_printf ("SELECT %s FROM files WHERE owner = ? ORDER BY name", file_columns)
+         : g_strdup_printf ("SELECT %s FROM files", file_columns);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, data);
+  if (data != NULL)
+    bind_text (stmt, 1, data);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (files, file_from_row (stmt));
   if (rc != SQLITE_DONE)
@@ -720,9 +775,9 @@ sb_local_store_file_delete_async (SbStore             *store,
 {
   g_autoptr(SbFile) key = sb_file_new (owner, name);
 
-  run_db (SB_LOCAL_STORE (store), SB_SOURCE_TAG (sb_local_store_file_delete_async), db_file_delete,
-          file_change_new (key, NULL, expected_version), (GDestroyNotify) file_change_free,
-          NULL, cancellable, callback, user_data);
+  run_db_full (SB_LOCAL_STORE (store), SB_SOURCE_TAG (sb_local_store_file_delete_async),
+               db_file_delete, file_change_new (key, NULL, expected_version),
+               (GDestroyNotify) file_change_free, NULL, TRUE, cancellable, callback, user_data);
 }
 
 /* Sessions */
@@ -870,8 +925,9 @@ sb_local_store_session_delete_async (SbStore             *store,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  run_db (SB_LOCAL_STORE (store), SB_SOURCE_TAG (sb_local_store_session_delete_async), db_session_delete,
-          args_new (token_hash, NULL, NULL), free_args, NULL, cancellable, callback, user_data);
+  run_db_full (SB_LOCAL_STORE (store), SB_SOURCE_TAG (sb_local_store_session_delete_async),
+               db_session_delete, args_new (token_hash, NULL, NULL), free_args, NULL, TRUE,
+               cancellable, callback, user_data);
 }
 
 static void
@@ -882,9 +938,85 @@ sb_local_store_session_delete_for_user_async (SbStore             *store,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-  run_db (SB_LOCAL_STORE (store), SB_SOURCE_TAG (sb_local_store_session_delete_for_user_async),
-          db_session_delete, args_new (NULL, username, except_token_hash), free_args, NULL,
-          cancellable, callback, user_data);
+  run_db_full (SB_LOCAL_STORE (store), SB_SOURCE_TAG (sb_local_store_session_delete_for_user_async),
+               db_session_delete, args_new (NULL, username, except_token_hash), free_args, NULL,
+               TRUE, cancellable, callback, user_data);
+}
+
+/* The reserve */
+
+/* Makes the reserve if it is missing and the disk has room for it. */
+static void
+ensure_reserve (SbLocalStore *self)
+{
+  g_autofree char *partial = NULL;
+  GStatBuf st;
+  int fd;
+
+  if (self->reserve_path == NULL)
+    return;
+  g_mutex_lock (&self->reserve_lock);
+  if (g_stat (self->reserve_path, &st) == 0 && st.st_size >= RESERVE_SIZE)
+    {
+      g_mutex_unlock (&self->reserve_lock);
+      return;
+    }
+  partial = g_strconcat (self->reserve_path, ".new", NULL);
+  fd = g_open (partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  /* posix_fallocate: real blocks, so the room is there when it is needed. */
+  if (fd >= 0 && posix_fallocate (fd, 0, RESERVE_SIZE) == 0 && fsync (fd) == 0 &&
+      close (fd) == 0 && g_rename (partial, self->reserve_path) == 0)
+    fd = -1;
+  else
+    {
+      if (fd >= 0)
+        close (fd);
+      g_unlink (partial);
+      g_debug ("no room for the reserve in %s yet", self->data_dir);
+    }
+  g_mutex_unlock (&self->reserve_lock);
+}
+
+/* Frees the reserve's room; FALSE if there was none to free. */
+static gboolean
+release_reserve (SbLocalStore *self)
+{
+  gboolean released;
+
+  g_mutex_lock (&self->reserve_lock);
+  released = self->reserve_path != NULL && g_unlink (self->reserve_path) == 0;
+  g_mutex_unlock (&self->reserve_lock);
+  if (released)
+    g_warning ("the disk holding %s is full: used the space kept for deletes", self->data_dir);
+  return released;
+}
+
+/* Temporary files */
+
+/* Whether a writer still holds @path (tried without waiting), when it was
+ * last written and how big it is; FALSE if it is gone or not a file. */
+static gboolean
+tmp_file_state (const char *path,
+                gboolean   *active,
+                gint64     *mtime,
+                guint64    *size)
+{
+  struct stat st;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return FALSE;
+    }
+  *active = flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  *mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+  if (size != NULL)
+    *size = (guint64) st.st_size;
+  close (fd);
+  return TRUE;
 }
 
 /* Blobs: written to tmp/, fsynced, then renamed into blobs/<owner>/, so a
@@ -982,8 +1114,11 @@ blob_write_commit_thread (GTask        *task,
                           gpointer      task_data,
                           GCancellable *cancellable)
 {
+  SbLocalStore *self = source_object;
   BlobWrite *op = task_data;
   g_autofree char *dir = g_path_get_dirname (op->final_path);
+  GError *error = NULL;
+  gboolean new_dir;
   int fd = op->fd;
 
   if (fsync (fd) != 0 || close (fd) != 0)
@@ -997,7 +1132,11 @@ blob_write_commit_thread (GTask        *task,
     }
   op->fd = -1;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0 || g_rename (op->tmp_path, op->final_path) != 0)
+  /* A new owner directory is an entry in blobs/ that must reach the disk
+   * too, or a power cut could take the first file of a user with it. */
+  new_dir = !g_file_test (dir, G_FILE_TEST_IS_DIR);
+  if ((new_dir && g_mkdir_with_parents (dir, 0700) != 0) ||
+      g_rename (op->tmp_path, op->final_path) != 0)
     {
       int saved = errno;
       g_unlink (op->tmp_path);
@@ -1006,8 +1145,14 @@ blob_write_commit_thread (GTask        *task,
       return;
     }
 
-  if (!fsync_dir (dir, NULL))
-    g_debug ("could not fsync %s", dir);
+  if (!fsync_dir (dir, &error) || (new_dir && !fsync_dir (self->blob_dir, &error)))
+    {
+      /* The record is not written yet: better to fail the upload than to
+       * acknowledge bytes a power cut could lose. */
+      g_unlink (op->final_path);
+      g_task_return_error (task, error);
+      return;
+    }
 
   op->digest = sb_sha256_finish_hex (op->sha256);
   g_task_return_boolean (task, TRUE);
@@ -1217,6 +1362,14 @@ sb_local_store_blob_write_async (SbStore             *store,
                                g_strerror (saved));
       return;
     }
+  /* Held until the file is renamed or removed: while it is, no other
+   * process (a store opening, fsck) takes the file for an abandoned one. */
+  flock (op->fd, LOCK_EX);
+  /* Best effort: a filesystem without user xattrs loses only the name a
+   * recovery would give the file. */
+  fsetxattr (op->fd, XATTR_OWNER, owner, strlen (owner), 0);
+  if (name != NULL)
+    fsetxattr (op->fd, XATTR_NAME, name, strlen (name), 0);
 
   op->task = g_steal_pointer (&task);
   blob_write_advance (op);
@@ -1362,6 +1515,8 @@ blob_delete_thread (GTask        *task,
                                "Could not delete the stored file: %s", g_strerror (saved));
       return;
     }
+  /* Space was freed: the next delete on a full disk needs its room back. */
+  ensure_reserve (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1388,6 +1543,261 @@ finish_task_boolean (SbStore       *store,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Maintenance */
+
+static void
+sb_local_store_file_scan_async (SbStore             *store,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  run_db (SB_LOCAL_STORE (store), SB_SOURCE_TAG (sb_local_store_file_scan_async), db_file_list,
+          NULL, NULL, (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+static GPtrArray *
+finish_array (SbStore       *store,
+              GAsyncResult  *result,
+              GError       **error)
+{
+  return finish_pointer (SB_LOCAL_STORE (store), result, error);
+}
+
+static gint64
+mtime_usec (const GStatBuf *st)
+{
+  return (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
+}
+
+static void
+blob_list_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SbLocalStore *self = source_object;
+  g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_blob_info_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) top = g_dir_open (self->blob_dir, 0, &error);
+  const char *owner;
+
+  if (top == NULL)
+    {
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_UNAVAILABLE,
+                               "Cannot list %s: %s", self->blob_dir, error->message);
+      return;
+    }
+  while ((owner = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *dir_path = g_build_filename (self->blob_dir, owner, NULL);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *id;
+
+      while (dir != NULL && (id = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *key = g_strdup_printf ("%s/%s", owner, id);
+          g_autofree char *path = g_build_filename (dir_path, id, NULL);
+          GStatBuf st;
+
+          /* Only what blob_write could have made: nothing else is ours. */
+          if (sb_store_blob_key_is_valid (key) && g_lstat (path, &st) == 0 &&
+              S_ISREG (st.st_mode))
+            g_ptr_array_add (blobs, sb_blob_info_new (key, (guint64) st.st_size,
+                                                      mtime_usec (&st)));
+        }
+      if (g_task_return_error_if_cancelled (task))
+        return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&blobs), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+sb_local_store_blob_list_async (SbStore             *store,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_local_store_blob_list_async));
+  g_task_run_in_thread (task, blob_list_thread);
+}
+
+static char *
+read_xattr (const char *path,
+            const char *attribute)
+{
+  char value[1024];
+  ssize_t n = getxattr (path, attribute, value, sizeof value - 1);
+
+  if (n < 0)
+    return NULL;
+  value[n] = '\0';
+  return g_utf8_validate (value, n, NULL) ? g_strdup (value) : NULL;
+}
+
+static void
+blob_stat_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SbLocalStore *self = source_object;
+  g_autofree char *path = NULL;
+  SbBlobInfo *info;
+  GError *error = NULL;
+  GStatBuf st;
+
+  path = blob_path (self, task_data, &error);
+  if (path == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_lstat (path, &st) != 0)
+    {
+      int saved = errno;
+      if (saved == ENOENT)
+        g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such blob");
+      else
+        g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                                 "Cannot read %s: %s", path, g_strerror (saved));
+      return;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such blob");
+      return;
+    }
+  info = sb_blob_info_new (task_data, (guint64) st.st_size, mtime_usec (&st));
+  info->owner = read_xattr (path, XATTR_OWNER);
+  info->name = read_xattr (path, XATTR_NAME);
+  g_task_return_pointer (task, info, (GDestroyNotify) sb_blob_info_free);
+}
+
+static void
+sb_local_store_blob_stat_async (SbStore             *store,
+                                const char          *key,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_local_store_blob_stat_async));
+  g_task_set_task_data (task, g_strdup (key), g_free);
+  g_task_run_in_thread (task, blob_stat_thread);
+}
+
+static SbBlobInfo *
+sb_local_store_blob_stat_finish (SbStore       *store,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_pointer (SB_LOCAL_STORE (store), result, error);
+}
+
+static void
+upload_list_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  SbLocalStore *self = source_object;
+  g_autoptr(GPtrArray) uploads =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) sb_blob_info_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (self->tmp_dir, 0, &error);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_UNAVAILABLE,
+                               "Cannot list %s: %s", self->tmp_dir, error->message);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (self->tmp_dir, name, NULL);
+      SbBlobInfo *info;
+      gboolean active;
+      gint64 mtime;
+      guint64 size;
+
+      if (!tmp_file_state (path, &active, &mtime, &size))
+        continue;
+      info = sb_blob_info_new (NULL, size, mtime);
+      info->upload_id = g_strdup (name);
+      info->active = active;
+      g_ptr_array_add (uploads, info);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&uploads), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+sb_local_store_upload_list_async (SbStore             *store,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_local_store_upload_list_async));
+  g_task_run_in_thread (task, upload_list_thread);
+}
+
+static void
+upload_discard_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  SbLocalStore *self = source_object;
+  const char *name = task_data;
+  g_autofree char *path = NULL;
+  int fd;
+
+  if (name == NULL || *name == '\0' || strchr (name, '/') != NULL || g_str_equal (name, ".") ||
+      g_str_equal (name, ".."))
+    {
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND,
+                               "No such unfinished upload");
+      return;
+    }
+  path = g_build_filename (self->tmp_dir, name, NULL);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* Removed while holding its lock, so never from under a live writer. */
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_CONFLICT,
+                               "The upload is still being written");
+      return;
+    }
+  g_unlink (path);
+  close (fd);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sb_local_store_upload_discard_async (SbStore             *store,
+                                     const SbBlobInfo    *upload,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_local_store_upload_discard_async));
+  g_task_set_task_data (task, g_strdup (upload->upload_id), g_free);
+  g_task_run_in_thread (task, upload_discard_thread);
+}
+
 /* GObject */
 
 static void
@@ -1401,6 +1811,8 @@ sb_local_store_finalize (GObject *object)
   g_free (self->data_dir);
   g_free (self->blob_dir);
   g_free (self->tmp_dir);
+  g_free (self->reserve_path);
+  g_mutex_clear (&self->reserve_lock);
 
   G_OBJECT_CLASS (sb_local_store_parent_class)->finalize (object);
 }
@@ -1446,12 +1858,23 @@ sb_local_store_iface_init (SbStoreInterface *iface)
   iface->blob_read_finish = sb_local_store_blob_read_finish;
   iface->blob_delete_async = sb_local_store_blob_delete_async;
   iface->blob_delete_finish = finish_task_boolean;
+  iface->file_scan_async = sb_local_store_file_scan_async;
+  iface->file_scan_finish = finish_array;
+  iface->blob_list_async = sb_local_store_blob_list_async;
+  iface->blob_list_finish = finish_array;
+  iface->blob_stat_async = sb_local_store_blob_stat_async;
+  iface->blob_stat_finish = sb_local_store_blob_stat_finish;
+  iface->upload_list_async = sb_local_store_upload_list_async;
+  iface->upload_list_finish = finish_array;
+  iface->upload_discard_async = sb_local_store_upload_discard_async;
+  iface->upload_discard_finish = finish_task_boolean;
 }
 
 static void
 sb_local_store_init (SbLocalStore *self)
 {
   g_mutex_init (&self->db_lock);
+  g_mutex_init (&self->reserve_lock);
 }
 
 static gboolean
@@ -1468,17 +1891,24 @@ make_dir (const char  *path,
   return TRUE;
 }
 
-/* Partial writes from a crash are garbage; nothing refers to them. */
+/* Partial writes of a process that died are garbage; nothing refers to
+ * them. Another process's writes in flight are locked and left alone. */
 static void
 clear_tmp_dir (const char *tmp_dir)
 {
   g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+  gint64 now = g_get_real_time ();
   const char *name;
 
   while (dir && (name = g_dir_read_name (dir)))
     {
       g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-      g_unlink (path);
+      gboolean active;
+      gint64 mtime;
+
+      if (tmp_file_state (path, &active, &mtime, NULL) && !active &&
+          now - mtime > STALE_TMP_USEC)
+        g_unlink (path);
     }
 }
 
@@ -1501,6 +1931,8 @@ sb_local_store_new (const char  *data_dir,
       !make_dir (self->tmp_dir, error))
     return NULL;
   clear_tmp_dir (self->tmp_dir);
+  self->reserve_path = g_build_filename (self->data_dir, "reserve", NULL);
+  ensure_reserve (self);
 
   db_path = g_build_filename (self->data_dir, "storagebox.db", NULL);
   rc = sqlite3_open_v2 (db_path, &self->db,

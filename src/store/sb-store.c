@@ -362,3 +362,105 @@ sb_store_blob_delete_finish (SbStore       *self,
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
   return SB_STORE_GET_IFACE (self)->blob_delete_finish (self, result, error);
 }
+
+void
+sb_store_file_scan_async (SbStore             *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (SB_IS_STORE (self));
+  SB_STORE_GET_IFACE (self)->file_scan_async (self, cancellable, callback, user_data);
+}
+
+GPtrArray *
+sb_store_file_scan_finish (SbStore       *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  return SB_STORE_GET_IFACE (self)->file_scan_finish (self, result, error);
+}
+
+void
+sb_store_blob_list_async (SbStore             *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (SB_IS_STORE (self));
+  SB_STORE_GET_IFACE (self)->blob_list_async (self, cancellable, callback, user_data);
+}
+
+GPtrArray *
+sb_store_blob_list_finish (SbStore       *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  return SB_STORE_GET_IFACE (self)->blob_list_finish (self, result, error);
+}
+
+void
+sb_store_blob_stat_async (SbStore             *self,
+                          const char          *key,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (SB_IS_STORE (self));
+  SB_STORE_GET_IFACE (self)->blob_stat_async (self, key, cancellable, callback, user_data);
+}
+
+SbBlobInfo *
+sb_store_blob_stat_finish (SbStore       *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  return SB_STORE_GET_IFACE (self)->blob_stat_finish (self, result, error);
+}
+
+void
+sb_store_upload_list_async (SbStore             *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (SB_IS_STORE (self));
+  SB_STORE_GET_IFACE (self)->upload_list_async (self, cancellable, callback, user_data);
+}
+
+GPtrArray *
+sb_store_upload_list_finish (SbStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  return SB_STORE_GET_IFACE (self)->upload_list_finish (self, result, error);
+}
+
+void
+sb_store_upload_discard_async (SbStore             *self,
+                               const SbBlobInfo    *upload,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (SB_IS_STORE (self));
+  SB_STORE_GET_IFACE (self)->upload_discard_async (self, upload, cancellable, callback, user_data);
+}
+
+gboolean
+sb_store_upload_discard_finish (SbStore       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+  return SB_STORE_GET_IFACE (self)->upload_discard_finish (self, result, error);
+}

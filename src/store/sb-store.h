@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "sb-blob-info.h"
 #include "sb-file.h"
 #include "sb-session.h"
 #include "sb-user.h"
@@ -18,6 +19,8 @@ typedef enum {
   SB_STORE_ERROR_CONFLICT,      /* the record changed since it was read */
   SB_STORE_ERROR_UNAVAILABLE,   /* the backend cannot be reached or refuses us */
   SB_STORE_ERROR_CORRUPT,       /* stored data failed an integrity check */
+  SB_STORE_ERROR_INDETERMINATE, /* a write was sent but whether it happened cannot be known */
+  SB_STORE_ERROR_NO_SPACE,      /* the backend's disk is full */
 } SbStoreError;
 
 GQuark sb_store_error_quark (void);
@@ -60,6 +63,17 @@ G_DECLARE_INTERFACE (SbStore, sb_store, SB, STORE, GObject)
  *   @size_hint is the expected size or -1.
  * - blob_read: @length -1 reads to the end; %SB_STORE_ERROR_NOT_FOUND if the
  *   key does not exist.
+ * - blob_write records @owner and @name with the bytes themselves, so that
+ *   file_scan's records can be rebuilt from blob_stat alone.
+ *
+ * Maintenance (what `storagebox-cli fsck` uses; safe while others write):
+ * - file_scan: every file record of every owner, in no particular order.
+ * - blob_list: every complete blob (#SbBlobInfo without owner or name).
+ * - blob_stat: one blob, with the owner and name recorded with it;
+ *   %SB_STORE_ERROR_NOT_FOUND if it does not exist.
+ * - upload_list: unfinished blob writes (temporary files, multipart
+ *   uploads), each with an upload_id; an upload in flight is listed too.
+ * - upload_discard: removes one of those; succeeds if it is gone already.
  */
 struct _SbStoreInterface
 {
@@ -211,6 +225,44 @@ struct _SbStoreInterface
   gboolean      (*blob_delete_finish)            (SbStore             *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+
+  void          (*file_scan_async)               (SbStore             *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  GPtrArray    *(*file_scan_finish)              (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*blob_list_async)               (SbStore             *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  GPtrArray    *(*blob_list_finish)              (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*blob_stat_async)               (SbStore             *self,
+                                                  const char          *key,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  SbBlobInfo   *(*blob_stat_finish)              (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*upload_list_async)             (SbStore             *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  GPtrArray    *(*upload_list_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*upload_discard_async)          (SbStore             *self,
+                                                  const SbBlobInfo    *upload,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*upload_discard_finish)         (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 };
 
 void          sb_store_user_create_async              (SbStore             *self,
@@ -357,6 +409,44 @@ void          sb_store_blob_delete_async              (SbStore             *self
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 gboolean      sb_store_blob_delete_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void          sb_store_file_scan_async                (SbStore             *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray    *sb_store_file_scan_finish               (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_blob_list_async                (SbStore             *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray    *sb_store_blob_list_finish               (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_blob_stat_async                (SbStore             *self,
+                                                       const char          *key,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+SbBlobInfo   *sb_store_blob_stat_finish               (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_upload_list_async              (SbStore             *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray    *sb_store_upload_list_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_upload_discard_async           (SbStore             *self,
+                                                       const SbBlobInfo    *upload,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_upload_discard_finish          (SbStore             *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
 

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include "sb-local-store.h"
 #include "sb-test-util.h"
@@ -47,12 +53,18 @@ static const SbStoreBackend local_backend = {
 };
 
 /* What only the local store promises: its files survive a reopen, and a
- * crash's leftovers in tmp/ are swept at start-up. */
+ * crash's leftovers in tmp/ are swept at start-up, but not what another
+ * process (a server beside the CLI) is writing right now: its file is
+ * locked. */
 static void
 test_reopen_keeps_data_and_sweeps_tmp (void)
 {
   g_autofree char *dir = sb_test_make_tmpdir ("sb-local-reopen-XXXXXX");
   g_autofree char *tmp_file = g_build_filename (dir, "tmp", "leftover", NULL);
+  g_autofree char *recent = g_build_filename (dir, "tmp", "recent", NULL);
+  g_autofree char *busy = g_build_filename (dir, "tmp", "busy", NULL);
+  struct utimbuf long_ago = { .actime = time (NULL) - 600, .modtime = time (NULL) - 600 };
+  int busy_fd;
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   SbLocalStore *store = sb_local_store_new (dir, &error);
@@ -66,9 +78,19 @@ test_reopen_keeps_data_and_sweeps_tmp (void)
   sb_test_assert_finalized (store);
 
   g_assert_true (g_file_set_contents (tmp_file, "partial", -1, NULL));
+  g_assert_cmpint (utime (tmp_file, &long_ago), ==, 0);
+  g_assert_true (g_file_set_contents (recent, "partial", -1, NULL));
+  g_assert_true (g_file_set_contents (busy, "partial", -1, NULL));
+  g_assert_cmpint (utime (busy, &long_ago), ==, 0);
+  busy_fd = g_open (busy, O_RDONLY, 0);
+  g_assert_cmpint (flock (busy_fd, LOCK_EX), ==, 0);
   store = sb_local_store_new (dir, &error);
   g_assert_no_error (error);
   g_assert_false (g_file_test (tmp_file, G_FILE_TEST_EXISTS));
+  /* A few minutes' grace covers a writer between creating and locking. */
+  g_assert_true (g_file_test (recent, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (busy, G_FILE_TEST_EXISTS));
+  close (busy_fd);
 
   sb_store_user_get_async (SB_STORE (store), "keeper", NULL, sb_test_result_cb, &result);
   got = sb_store_user_get_finish (SB_STORE (store), sb_test_await (&result), &error);
