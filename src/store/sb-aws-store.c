@@ -1921,6 +1921,19 @@ upload_list_cb (GObject      *object,
   g_clear_pointer (&op->upload_marker, g_free);
   uploads = sb_aws_s3_list_multipart_uploads_finish (SB_AWS_S3 (object), result, &op->marker,
                                                      &op->upload_marker, &error);
+  if (uploads == NULL && g_error_matches (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_SUPPORTED))
+    {
+      g_autofree char *url =
+        sb_aws_config_get_endpoint_url (sb_aws_client_get_config (self->client), "s3");
+
+      /* Some S3-compatible services (s3rver) cannot list them; the bucket's
+       * lifecycle rule still aborts them after a week. */
+      g_warning ("The S3 service at %s cannot list unfinished multipart uploads (%s): they "
+                 "are not checked.", url, error->message);
+      g_task_return_pointer (task, g_steal_pointer (&op->found),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
   if (uploads == NULL)
     {
       g_task_return_error (task, bucket_error (self, error));

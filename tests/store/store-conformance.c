@@ -841,6 +841,202 @@ test_blobs_cancelled_leaves_nothing (void)
   g_assert_cmpuint (backend->count_blobs (backend_data, owner), ==, 0);
 }
 
+/* Maintenance (what fsck works from) */
+
+static GPtrArray *
+file_scan (GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_store_file_scan_async (store, NULL, sb_test_result_cb, &result);
+  return sb_store_file_scan_finish (store, sb_test_await (&result), error);
+}
+
+static GPtrArray *
+blob_list (GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_store_blob_list_async (store, NULL, sb_test_result_cb, &result);
+  return sb_store_blob_list_finish (store, sb_test_await (&result), error);
+}
+
+static SbBlobInfo *
+blob_stat (const char *key,
+           GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_store_blob_stat_async (store, key, NULL, sb_test_result_cb, &result);
+  return sb_store_blob_stat_finish (store, sb_test_await (&result), error);
+}
+
+static GPtrArray *
+upload_list (GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_store_upload_list_async (store, NULL, sb_test_result_cb, &result);
+  return sb_store_upload_list_finish (store, sb_test_await (&result), error);
+}
+
+static gboolean
+upload_discard (const SbBlobInfo *upload,
+                GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_store_upload_discard_async (store, upload, NULL, sb_test_result_cb, &result);
+  return sb_store_upload_discard_finish (store, sb_test_await (&result), error);
+}
+
+static SbBlobInfo *
+find_blob (GPtrArray  *blobs,
+           const char *key)
+{
+  for (guint i = 0; i < blobs->len; i++)
+    {
+      SbBlobInfo *info = blobs->pdata[i];
+
+      if (g_strcmp0 (info->key, key) == 0)
+        return info;
+    }
+  return NULL;
+}
+
+static SbBlobInfo *
+find_upload (GPtrArray  *uploads,
+             const char *upload_id)
+{
+  for (guint i = 0; i < uploads->len; i++)
+    {
+      SbBlobInfo *info = uploads->pdata[i];
+
+      if (g_strcmp0 (info->upload_id, upload_id) == 0)
+        return info;
+    }
+  return NULL;
+}
+
+static void
+test_maintenance_scan_every_owner (void)
+{
+  g_autofree char *alice = unique_name ("scana");
+  g_autofree char *bob = unique_name ("scanb");
+  g_autoptr(SbFile) a = make_file (alice, "one.txt", "ka");
+  g_autoptr(SbFile) b = make_file (bob, "two.txt", "kb");
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  guint found = 0;
+
+  g_assert_true (file_create (a, &error));
+  g_assert_true (file_create (b, &error));
+  all = file_scan (&error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      SbFile *file = all->pdata[i];
+
+      if (g_str_equal (sb_file_get_owner (file), alice))
+        {
+          assert_same_file (file, a);
+          found++;
+        }
+      else if (g_str_equal (sb_file_get_owner (file), bob))
+        {
+          assert_same_file (file, b);
+          found++;
+        }
+    }
+  g_assert_cmpuint (found, ==, 2);
+}
+
+/* Owner and name are kept with the bytes, so a record can be rebuilt from
+ * them alone; the listing has every complete blob with its size and date. */
+static void
+test_maintenance_blobs (void)
+{
+  g_autofree char *owner = unique_name ("keep");
+  const char *name = "Résumé – final (2).pdf";
+  g_autoptr(GBytes) data = sb_test_random_bytes (12345, 3);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (data);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) blobs = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(SbBlobInfo) info = NULL;
+  g_autoptr(SbBlobInfo) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *missing_key = NULL;
+  gint64 before = g_get_real_time ();
+  SbBlobInfo *listed;
+
+  sb_store_blob_write_async (store, owner, name, "application/pdf", source, 12345, NULL,
+                             sb_test_result_cb, &result);
+  key = sb_store_blob_write_finish (store, sb_test_await (&result), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  blobs = blob_list (&error);
+  g_assert_no_error (error);
+  listed = find_blob (blobs, key);
+  g_assert_nonnull (listed);
+  g_assert_cmpuint (listed->size, ==, 12345);
+  /* Some stores keep whole seconds. */
+  g_assert_cmpint (listed->modified_at, >=, before - 2 * G_USEC_PER_SEC);
+  g_assert_cmpint (listed->modified_at, <=, g_get_real_time () + 2 * G_USEC_PER_SEC);
+
+  info = blob_stat (key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->key, ==, key);
+  g_assert_cmpuint (info->size, ==, 12345);
+  g_assert_cmpstr (info->owner, ==, owner);
+  g_assert_cmpstr (info->name, ==, name);
+
+  missing_key = g_strdup_printf ("%s/0123456789abcdef0123456789abcdef", owner);
+  missing = blob_stat (missing_key, &error);
+  g_assert_null (missing);
+  g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (blob_delete (key, &error));
+  after = blob_list (&error);
+  g_assert_no_error (error);
+  g_assert_null (find_blob (after, key));
+}
+
+static void
+test_maintenance_unfinished_uploads (void)
+{
+  g_autofree char *owner = unique_name ("stale");
+  g_autoptr(SbBlobInfo) planted = NULL;
+  g_autoptr(GPtrArray) uploads = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  SbBlobInfo *listed;
+
+  planted = backend->plant_upload (backend_data, owner, &error);
+  if (planted == NULL)
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  uploads = upload_list (&error);
+  g_assert_no_error (error);
+  listed = find_upload (uploads, planted->upload_id);
+  g_assert_nonnull (listed);
+  g_assert_false (listed->active);
+  g_assert_cmpint (listed->modified_at, <=, g_get_real_time () + 2 * G_USEC_PER_SEC);
+
+  g_assert_true (upload_discard (listed, &error));
+  g_assert_no_error (error);
+  after = upload_list (&error);
+  g_assert_no_error (error);
+  g_assert_null (find_upload (after, planted->upload_id));
+  /* Gone already: still a success. */
+  g_assert_true (upload_discard (planted, &error));
+  g_assert_no_error (error);
+}
+
 /* Registration */
 
 static void
@@ -879,6 +1075,9 @@ sb_store_conformance_add_tests (const SbStoreBackend *b)
   add ("blobs/missing", test_blobs_missing);
   add ("blobs/failed-source-leaves-nothing", test_blobs_failed_source_leaves_nothing);
   add ("blobs/cancelled-leaves-nothing", test_blobs_cancelled_leaves_nothing);
+  add ("maintenance/scan-every-owner", test_maintenance_scan_every_owner);
+  add ("maintenance/blobs-keep-owner-and-name", test_maintenance_blobs);
+  add ("maintenance/unfinished-uploads", test_maintenance_unfinished_uploads);
 }
 
 int

@@ -18,6 +18,12 @@ typedef struct
    * nothing behind. */
   guint     (*count_blobs) (gpointer    backend_data,
                             const char *owner);
+  /* Leaves an abandoned unfinished upload for @owner, the way a writer
+   * that died would; NULL with @error (the test is skipped) if the backend
+   * cannot list them. */
+  SbBlobInfo *(*plant_upload) (gpointer    backend_data,
+                               const char *owner,
+                               GError    **error);
 } SbStoreBackend;
 
 void sb_store_conformance_add_tests (const SbStoreBackend *backend);

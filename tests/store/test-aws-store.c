@@ -170,11 +170,45 @@ aws_count_blobs (gpointer    backend_data,
   return count;
 }
 
+/* A multipart upload started and never finished, as a writer that died
+ * leaves it; NULL if this S3 cannot list them (s3rver answers 501). */
+static SbBlobInfo *
+aws_plant_upload (gpointer    backend_data,
+                  const char *owner,
+                  GError    **error)
+{
+  Backend *backend = backend_data;
+  g_autoptr(SbAwsS3) s3 = sb_aws_s3_new (backend->client);
+  g_autoptr(GAsyncResult) created = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GPtrArray) uploads = NULL;
+  g_autofree char *key = g_strdup_printf ("%s/%032x", owner, g_random_int ());
+  g_autofree char *upload_id = NULL;
+  g_autofree char *next_key = NULL;
+  g_autofree char *next_id = NULL;
+  SbBlobInfo *info;
+
+  sb_aws_s3_list_multipart_uploads_async (s3, BUCKET, NULL, NULL, NULL, sb_test_result_cb,
+                                          &listed);
+  uploads = sb_aws_s3_list_multipart_uploads_finish (s3, sb_test_await (&listed), &next_key,
+                                                     &next_id, error);
+  if (uploads == NULL)
+    return NULL;
+  sb_aws_s3_create_multipart_upload_async (s3, BUCKET, key, NULL, NULL, NULL, sb_test_result_cb,
+                                           &created);
+  upload_id = sb_aws_s3_create_multipart_upload_finish (s3, sb_test_await (&created), error);
+  g_assert_nonnull (upload_id);
+  info = sb_blob_info_new (key, 0, g_get_real_time ());
+  info->upload_id = g_steal_pointer (&upload_id);
+  return info;
+}
+
 static const SbStoreBackend aws_backend = {
   .name = "aws",
   .open = aws_open,
   .close = aws_close,
   .count_blobs = aws_count_blobs,
+  .plant_upload = aws_plant_upload,
 };
 
 /* AWS-only tests, each on a store of its own */

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include <gio/gunixinputstream.h>
+
 #include "sb-local-store.h"
 #include "sb-test-util.h"
 #include "store-conformance.h"
@@ -45,11 +47,31 @@ local_count_blobs (gpointer    backend_data,
   return sb_test_count_files (blobs) + sb_test_count_files (tmp);
 }
 
+/* What a writer that died leaves: an unlocked temporary file, unchanged
+ * for a while. */
+static SbBlobInfo *
+local_plant_upload (gpointer    backend_data,
+                    const char *owner,
+                    GError    **error)
+{
+  g_autofree char *id = g_strdup_printf ("%032x", g_random_int ());
+  g_autofree char *path = g_build_filename (backend_data, "tmp", id, NULL);
+  struct utimbuf long_ago = { .actime = time (NULL) - 3600, .modtime = time (NULL) - 3600 };
+  SbBlobInfo *info;
+
+  g_assert_true (g_file_set_contents (path, "partial", -1, NULL));
+  g_assert_cmpint (utime (path, &long_ago), ==, 0);
+  info = sb_blob_info_new (NULL, 7, (gint64) long_ago.modtime * G_USEC_PER_SEC);
+  info->upload_id = g_steal_pointer (&id);
+  return info;
+}
+
 static const SbStoreBackend local_backend = {
   .name = "local",
   .open = local_open,
   .close = local_close,
   .count_blobs = local_count_blobs,
+  .plant_upload = local_plant_upload,
 };
 
 /* What only the local store promises: its files survive a reopen, and a
@@ -102,6 +124,61 @@ test_reopen_keeps_data_and_sweeps_tmp (void)
   sb_test_rm_rf (dir);
 }
 
+/* An upload in flight is listed as active, and nothing (fsck included)
+ * can discard it from under its writer. */
+static void
+test_upload_in_flight_is_locked (void)
+{
+  g_autofree char *dir = sb_test_make_tmpdir ("sb-local-inflight-XXXXXX");
+  g_autofree char *tmp_dir = g_build_filename (dir, "tmp", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) written = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) discarded = NULL;
+  g_autoptr(GPtrArray) uploads = NULL;
+  g_autoptr(GInputStream) source = NULL;
+  g_autofree char *key = NULL;
+  SbLocalStore *store = sb_local_store_new (dir, &error);
+  SbBlobInfo *upload = NULL;
+  int pipe_fds[2];
+
+  g_assert_no_error (error);
+  g_assert_cmpint (pipe (pipe_fds), ==, 0);
+  source = g_unix_input_stream_new (pipe_fds[0], TRUE);
+  g_assert_cmpint (write (pipe_fds[1], "first part", 10), ==, 10);
+  sb_store_blob_write_async (SB_STORE (store), "writer", "slow.bin", NULL, source, -1, NULL,
+                             sb_test_result_cb, &written);
+  while (sb_test_count_files (tmp_dir) == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  sb_store_upload_list_async (SB_STORE (store), NULL, sb_test_result_cb, &listed);
+  uploads = sb_store_upload_list_finish (SB_STORE (store), sb_test_await (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (uploads->len, ==, 1);
+  upload = uploads->pdata[0];
+  g_assert_true (upload->active);
+
+  sb_store_upload_discard_async (SB_STORE (store), upload, NULL, sb_test_result_cb, &discarded);
+  g_assert_false (sb_store_upload_discard_finish (SB_STORE (store), sb_test_await (&discarded),
+                                                  &error));
+  g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  g_assert_cmpint (write (pipe_fds[1], " and the rest", 13), ==, 13);
+  close (pipe_fds[1]);
+  key = sb_store_blob_write_finish (SB_STORE (store), sb_test_await (&written), NULL, NULL,
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_assert_cmpuint (sb_test_count_files (tmp_dir), ==, 0);
+
+  g_clear_object (&written);
+  g_clear_object (&listed);
+  g_clear_object (&discarded);
+  sb_test_assert_finalized (store);
+  sb_test_rm_rf (dir);
+}
+
 static void
 test_unusable_data_dir (void)
 {
@@ -126,6 +203,7 @@ main (int   argc,
   g_test_add_func ("/store/local/reopen-keeps-data-and-sweeps-tmp",
                    test_reopen_keeps_data_and_sweeps_tmp);
   g_test_add_func ("/store/local/unusable-data-dir", test_unusable_data_dir);
+  g_test_add_func ("/store/local/upload-in-flight-is-locked", test_upload_in_flight_is_locked);
   sb_store_conformance_add_tests (&local_backend);
   return sb_store_conformance_run ();
 }
