@@ -565,6 +565,129 @@ test_delete (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "bye.txt"));
 }
 
+/* Downloads the way the web server does: asynchronous reads, a chunk at a
+ * time; returns what was handed out before the stream ended or failed. */
+static GBytes *
+download_chunks (Fixture    *f,
+                 const char *name,
+                 GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) got = g_byte_array_new ();
+
+  sb_library_open_async (f->library, OWNER, name, 0, -1, NULL, sb_test_result_cb, &result);
+  stream = sb_library_open_finish (f->library, sb_test_await (&result), NULL, error);
+  if (stream == NULL)
+    return NULL;
+  for (;;)
+    {
+      g_autoptr(GAsyncResult) chunk_result = NULL;
+      g_autoptr(GBytes) chunk = NULL;
+
+      g_input_stream_read_bytes_async (stream, 4096, G_PRIORITY_DEFAULT, NULL, sb_test_result_cb,
+                                       &chunk_result);
+      chunk = g_input_stream_read_bytes_finish (stream, sb_test_await (&chunk_result), error);
+      if (chunk == NULL || g_bytes_get_size (chunk) == 0)
+        break;
+      g_byte_array_append (got, g_bytes_get_data (chunk, NULL), (guint) g_bytes_get_size (chunk));
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&got));
+}
+
+static char *
+blob_file (Fixture *f,
+           SbFile  *file)
+{
+  return g_build_filename (f->dir, "blobs", sb_file_get_object_key (file), NULL);
+}
+
+/* The one download rule (issue 7): content cut short in storage fails the
+ * download, whichever way it is read. */
+static void
+test_download_short_content_fails (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (20000, 11);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbFile) file = upload (f, OWNER, "cut.bin", "", content, 0, &error);
+  g_autofree char *path = blob_file (f, file);
+  g_autoptr(GBytes) got = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (content, NULL), 15000, NULL));
+
+  g_test_expect_message ("sb-core", G_LOG_LEVEL_WARNING, "content of “cut.bin” ended after*");
+  got = download (f, OWNER, "cut.bin", 0, -1, &error);
+  g_test_assert_expected_messages ();
+  g_assert_error (error, SB_ERROR, SB_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "cut.bin"));
+  g_clear_error (&error);
+  g_clear_pointer (&got, g_bytes_unref);
+
+  g_test_expect_message ("sb-core", G_LOG_LEVEL_WARNING, "content of “cut.bin” ended after*");
+  got = download_chunks (f, "cut.bin", &error);
+  g_test_assert_expected_messages ();
+  g_assert_error (error, SB_ERROR, SB_ERROR_CORRUPT);
+}
+
+/* Damaged content fails its SHA-256, and the chunk that would complete it
+ * is never handed out: no front end can deliver it as a whole file. A
+ * range cannot be checked against the digest and reads as stored. */
+static void
+test_download_damaged_content_fails (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (20000, 12);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbFile) file = upload (f, OWNER, "bad.bin", "", content, 0, &error);
+  g_autofree char *path = blob_file (f, file);
+  g_autofree guint8 *damaged = g_memdup2 (g_bytes_get_data (content, NULL), 20000);
+  g_autoptr(GBytes) got = NULL;
+
+  g_assert_no_error (error);
+  damaged[19999] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, (const char *) damaged, 20000, NULL));
+
+  g_test_expect_message ("sb-core", G_LOG_LEVEL_WARNING, "content of “bad.bin” has SHA-256*");
+  got = download_chunks (f, "bad.bin", &error);
+  g_test_assert_expected_messages ();
+  g_assert_error (error, SB_ERROR, SB_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_assert_cmpuint (g_bytes_get_size (got), <, 20000);
+  g_clear_error (&error);
+  g_clear_pointer (&got, g_bytes_unref);
+
+  got = download (f, OWNER, "bad.bin", 100, 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (got), ==, 500);
+}
+
+/* An empty file is checked too (its digest is that of nothing). */
+static void
+test_download_empty_checked (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbFile) file = upload (f, OWNER, "empty.txt", "", empty, 0, &error);
+  g_autofree char *path = blob_file (f, file);
+  g_autoptr(GBytes) got = NULL;
+
+  g_assert_no_error (error);
+  got = download_chunks (f, "empty.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (got), ==, 0);
+  g_clear_pointer (&got, g_bytes_unref);
+
+  /* Bytes where there should be none: the file is longer than its record,
+   * and only the recorded (empty) part is handed out. */
+  g_assert_true (g_file_set_contents (path, "x", 1, NULL));
+  got = download_chunks (f, "empty.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (got), ==, 0);
+}
+
 static void
 test_content_type_guess (void)
 {
@@ -608,6 +731,9 @@ main (int   argc,
   ADD ("/library/edit-stale-version", test_edit_stale_version);
   ADD ("/library/edit-invalid", test_edit_invalid);
   ADD ("/library/delete", test_delete);
+  ADD ("/library/download/short-content-fails", test_download_short_content_fails);
+  ADD ("/library/download/damaged-content-fails", test_download_damaged_content_fails);
+  ADD ("/library/download/empty-checked", test_download_empty_checked);
 #undef ADD
   g_test_add_func ("/library/content-type-guess", test_content_type_guess);
   return g_test_run ();
