@@ -24,6 +24,9 @@ typedef struct
   SbTestServer  *server;
   SoupSession   *session;
   SoupCookieJar *jar;
+  /* Set: a request that gets no answer returns status 0 instead of failing
+   * the test (fault tests kill servers on purpose). */
+  gboolean       tolerant;
 } SbTestClient;
 
 typedef struct
@@ -68,6 +71,8 @@ SbTestServer   *sb_test_server_start_with  (const char          *data_dir,
                                             const char * const  *extra_args,
                                             const char * const  *env);
 void            sb_test_server_stop        (SbTestServer        *server);
+/* SIGKILL: no drain, no clean-up; the data directory stays. */
+void            sb_test_server_kill        (SbTestServer        *server);
 /* Whether a request log line contains all of @fragments (NULL-terminated). */
 gboolean        sb_test_server_logged      (SbTestServer        *server,
                                             const char * const  *fragments);
