@@ -737,6 +737,11 @@ sb_config_open_store (SbConfig  *self,
     return SB_STORE (open_aws_store (self));
 
   local = sb_local_store_new (sb_config_get_data_dir (self), &local_error);
+  if (local == NULL && g_error_matches (local_error, SB_STORE_ERROR, SB_STORE_ERROR_NO_SPACE))
+    {
+      g_propagate_error (error, sb_error_from_store (local_error, NULL, NULL));
+      return NULL;
+    }
   if (local == NULL)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_UNAVAILABLE, "%s", local_error->message);

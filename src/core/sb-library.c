@@ -160,6 +160,61 @@ delete_blob_later (SbStore    *store,
   sb_store_blob_delete_async (store, key, NULL, orphan_deleted_cb, g_strdup (key));
 }
 
+typedef struct
+{
+  SbStore *store;
+  SbFile  *former;
+} Release;
+
+static void
+release_free (Release *release)
+{
+  g_object_unref (release->store);
+  g_object_unref (release->former);
+  g_free (release);
+}
+
+static void
+partner_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Release *release = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbFile) partner = sb_store_file_get_finish (SB_STORE (object), result, &error);
+  const char *key = sb_file_get_object_key (release->former);
+
+  if (partner != NULL && g_str_equal (sb_file_get_object_key (partner), key))
+    g_message ("kept %s: “%s” still refers to it (a rename left half done; fsck --repair "
+               "finishes it)", key, sb_file_get_name (partner));
+  else if (partner == NULL && !g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
+    g_warning ("kept %s: could not check “%s”, which may refer to it too: %s", key,
+               sb_file_get_partner (release->former), error->message);
+  else
+    delete_blob_later (release->store, key);
+  release_free (release);
+}
+
+/* Deletes the content @former referred to, unless the record a rename
+ * left beside it (its partner) still refers to the same content. */
+static void
+release_content (SbStore *store,
+                 SbFile  *former)
+{
+  Release *release;
+
+  if (*sb_file_get_partner (former) == '\0')
+    {
+      delete_blob_later (store, sb_file_get_object_key (former));
+      return;
+    }
+  release = g_new0 (Release, 1);
+  release->store = g_object_ref (store);
+  release->former = g_object_ref (former);
+  sb_store_file_get_async (store, sb_file_get_owner (former), sb_file_get_partner (former), NULL,
+                           partner_read_cb, release);
+}
+
 void
 sb_staged_content_free (SbStagedContent *content)
 {
@@ -439,7 +494,7 @@ replace_update_cb (GObject      *object,
     }
 
   commit_content (op->content);
-  delete_blob_later (self->store, sb_file_get_object_key (op->current));
+  release_content (self->store, op->current);
   g_task_return_pointer (task, g_steal_pointer (&op->file), g_object_unref);
 }
 
@@ -983,7 +1038,7 @@ edit_done_cb (GObject      *object,
   if (op->content)
     {
       commit_content (op->content);
-      delete_blob_later (self->store, sb_file_get_object_key (op->current));
+      release_content (self->store, op->current);
     }
   g_task_return_pointer (task, g_steal_pointer (&op->file), g_object_unref);
 }
@@ -1119,7 +1174,7 @@ delete_record_cb (GObject      *object,
     }
   /* The record is gone, so the file is gone for the user; the bytes follow.
    * If that fails, `storagebox-cli fsck` finds the orphan. */
-  delete_blob_later (SB_STORE (object), sb_file_get_object_key (op->current));
+  release_content (SB_STORE (object), op->current);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -330,6 +330,7 @@ file_to_item (SbFile *file)
   set_text (item, "content_type", sb_file_get_content_type (file));
   set_text (item, "checksum", sb_file_get_checksum (file));
   set_text (item, "description", sb_file_get_description (file));
+  set_text (item, "partner", sb_file_get_partner (file));
   set_time (item, "created_at", sb_file_get_created_at (file));
   set_time (item, "modified_at", sb_file_get_modified_at (file));
   sb_aws_item_set_int64 (item, "version", sb_file_get_version (file));
@@ -359,6 +360,7 @@ file_from_item (SbAwsStore  *self,
   sb_file_set_content_type (file, get_text (item, "content_type"));
   sb_file_set_checksum (file, get_text (item, "checksum"));
   sb_file_set_description (file, get_text (item, "description"));
+  sb_file_set_partner (file, get_text (item, "partner"));
   sb_file_set_created_at (file, created);
   sb_file_set_modified_at (file, modified);
   sb_file_set_version (file, version);
@@ -1075,13 +1077,19 @@ sb_aws_store_file_update_async (SbStore             *store,
  * services have no TransactWriteItems):
  *
  *   1. read the old record: missing or another version ends it here;
- *   2. conditionally create the new record (EXISTS if the name is taken);
- *   3. conditionally delete the old one (its version must still be the
- *      expected one); if that fails, delete the new record again.
+ *   2. mark it with the new name as its partner (same version, on the
+ *      condition that it is still the expected one);
+ *   3. conditionally create the new record, the old name as its partner
+ *      (EXISTS if the name is taken);
+ *   4. conditionally delete the old one (its version must still be the
+ *      expected one); if that definitely fails, delete the new record again.
  *
- * Both records point at the same object only between 2 and 3 (or its
+ * Both records point at the same object only between 3 and 4 (or its
  * rollback), a few milliseconds; a reader may list the file twice then.
- * Each record always points at an object that exists. */
+ * If the store fails in between, both may stay until fsck --repair finishes
+ * the rename; the partner marks make whoever deletes content look at the
+ * other record first (sb_file_get_partner()), so the content stays while
+ * either still refers to it. */
 typedef struct
 {
   SbFile *file;
@@ -1178,6 +1186,33 @@ rename_created_cb (GObject      *object,
 }
 
 static void
+rename_marked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SbAwsStore *self = g_task_get_source_object (task);
+  Rename *op = g_task_get_task_data (task);
+  g_autoptr(JsonObject) key = NULL;
+  g_autoptr(JsonObject) item = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!cond_write_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sb_file_set_partner (op->file, op->old_name);
+  key = file_key (sb_file_get_owner (op->file), sb_file_get_name (op->file));
+  item = file_to_item (op->file);
+  cancellable = g_task_get_cancellable (task);
+  cond_write_async (self, COND_CREATE, self->files_table, "owner", key, item, -1,
+                    "A file with that name already exists", cancellable, rename_created_cb,
+                    g_steal_pointer (&task));
+}
+
+static void
 rename_read_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -1209,17 +1244,21 @@ rename_read_cb (GObject      *object,
       return;
     }
 
-  key = file_key (sb_file_get_owner (op->file), sb_file_get_name (op->file));
-  item = file_to_item (op->file);
   cancellable = g_task_get_cancellable (task);
   if (g_str_equal (op->old_name, sb_file_get_name (op->file)))
-    cond_write_async (self, COND_REPLACE, self->files_table, "owner", key, item,
-                      op->expected_version, NULL, cancellable, relay_boolean_cb,
-                      g_steal_pointer (&task));
-  else
-    cond_write_async (self, COND_CREATE, self->files_table, "owner", key, item, -1,
-                      "A file with that name already exists", cancellable, rename_created_cb,
-                      g_steal_pointer (&task));
+    {
+      key = file_key (sb_file_get_owner (op->file), sb_file_get_name (op->file));
+      item = file_to_item (op->file);
+      cond_write_async (self, COND_REPLACE, self->files_table, "owner", key, item,
+                        op->expected_version, NULL, cancellable, relay_boolean_cb,
+                        g_steal_pointer (&task));
+      return;
+    }
+  key = file_key (sb_file_get_owner (op->file), op->old_name);
+  sb_aws_item_set_string (current, "partner", sb_file_get_name (op->file));
+  cond_write_async (self, COND_REPLACE, self->files_table, "owner", key, current,
+                    op->expected_version, NULL, cancellable, rename_marked_cb,
+                    g_steal_pointer (&task));
 }
 
 static void

@@ -12,6 +12,7 @@ struct _SbFile
   char    *content_type;
   char    *checksum;
   char    *description;
+  char    *partner;
   guint64  size;
   gint64   created_at;
   gint64   modified_at;
@@ -32,6 +33,7 @@ enum {
   PROP_CREATED_AT,
   PROP_MODIFIED_AT,
   PROP_VERSION,
+  PROP_PARTNER,
   N_PROPS
 };
 
@@ -48,6 +50,7 @@ sb_file_finalize (GObject *object)
   g_free (self->content_type);
   g_free (self->checksum);
   g_free (self->description);
+  g_free (self->partner);
 
   G_OBJECT_CLASS (sb_file_parent_class)->finalize (object);
 }
@@ -72,6 +75,7 @@ sb_file_get_property (GObject    *object,
     case PROP_CREATED_AT: g_value_set_int64 (value, self->created_at); break;
     case PROP_MODIFIED_AT: g_value_set_int64 (value, self->modified_at); break;
     case PROP_VERSION: g_value_set_int64 (value, self->version); break;
+    case PROP_PARTNER: g_value_set_string (value, self->partner); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -99,6 +103,7 @@ sb_file_set_property (GObject      *object,
     case PROP_CREATED_AT: sb_file_set_created_at (self, g_value_get_int64 (value)); break;
     case PROP_MODIFIED_AT: sb_file_set_modified_at (self, g_value_get_int64 (value)); break;
     case PROP_VERSION: sb_file_set_version (self, g_value_get_int64 (value)); break;
+    case PROP_PARTNER: sb_file_set_partner (self, g_value_get_string (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -127,6 +132,7 @@ sb_file_class_init (SbFileClass *klass)
   properties[PROP_MODIFIED_AT] =
     g_param_spec_int64 ("modified-at", NULL, NULL, G_MININT64, G_MAXINT64, 0, rw);
   properties[PROP_VERSION] = g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, rw);
+  properties[PROP_PARTNER] = g_param_spec_string ("partner", NULL, NULL, NULL, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -158,6 +164,7 @@ sb_file_copy (SbFile *self)
   copy->content_type = g_strdup (self->content_type);
   copy->checksum = g_strdup (self->checksum);
   copy->description = g_strdup (self->description);
+  copy->partner = g_strdup (self->partner);
   copy->size = self->size;
   copy->created_at = self->created_at;
   copy->modified_at = self->modified_at;
@@ -221,6 +228,7 @@ DEFINE_STRING (object_key, PROP_OBJECT_KEY)
 DEFINE_STRING (content_type, PROP_CONTENT_TYPE)
 DEFINE_STRING (checksum, PROP_CHECKSUM)
 DEFINE_STRING (description, PROP_DESCRIPTION)
+DEFINE_STRING (partner, PROP_PARTNER)
 DEFINE_NUMBER (guint64, size, PROP_SIZE)
 DEFINE_NUMBER (gint64, created_at, PROP_CREATED_AT)
 DEFINE_NUMBER (gint64, modified_at, PROP_MODIFIED_AT)

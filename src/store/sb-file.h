@@ -43,5 +43,11 @@ void         sb_file_set_modified_at    (SbFile     *self,
 gint64       sb_file_get_version        (SbFile     *self);
 void         sb_file_set_version        (SbFile     *self,
                                          gint64      version);
+/* Set by a store whose rename is two writes: the other name that may share
+ * this record's content (a rename half done, or once half done); "" if
+ * none. Whoever deletes content checks that record first. */
+const char  *sb_file_get_partner        (SbFile     *self);
+void         sb_file_set_partner        (SbFile     *self,
+                                         const char *partner);
 
 G_END_DECLS

@@ -1891,6 +1891,18 @@ make_dir (const char  *path,
   return TRUE;
 }
 
+/* A store that exists is opened without writing anything, so that it
+ * opens (to delete files, say) on a full disk. */
+static int
+schema_version (SbLocalStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA user_version", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int (stmt, 0);
+}
+
 /* Partial writes of a process that died are garbage; nothing refers to
  * them. Another process's writes in flight are locked and left alone. */
 static void
@@ -1912,13 +1924,43 @@ clear_tmp_dir (const char *tmp_dir)
     }
 }
 
+static gboolean
+open_db (SbLocalStore  *self,
+         GError       **error)
+{
+  g_autofree char *db_path = g_build_filename (self->data_dir, "storagebox.db", NULL);
+  int persist = 1;
+  int rc;
+
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  rc = sqlite3_open_v2 (db_path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SB_STORE_ERROR,
+                   (rc & 0xff) == SQLITE_FULL ? SB_STORE_ERROR_NO_SPACE
+                                              : SB_STORE_ERROR_UNAVAILABLE,
+                   "Cannot open the database %s: %s", db_path,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return FALSE;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+  /* The write-ahead log stays when the last connection closes, so the next
+   * one finds its room already taken (a full disk has none to give). */
+  sqlite3_file_control (self->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+
+  /* FULL: a file the user was told is stored survives a power cut. */
+  return exec_sql (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error) &&
+         (schema_version (self) >= 1 || exec_sql (self, schema_sql, error));
+}
+
 SbLocalStore *
 sb_local_store_new (const char  *data_dir,
                     GError     **error)
 {
   g_autoptr(SbLocalStore) self = NULL;
-  g_autofree char *db_path = NULL;
-  int rc;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (data_dir != NULL, NULL);
 
@@ -1934,23 +1976,16 @@ sb_local_store_new (const char  *data_dir,
   self->reserve_path = g_build_filename (self->data_dir, "reserve", NULL);
   ensure_reserve (self);
 
-  db_path = g_build_filename (self->data_dir, "storagebox.db", NULL);
-  rc = sqlite3_open_v2 (db_path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        NULL);
-  if (rc != SQLITE_OK)
+  /* On a full disk, opening may need room for SQLite's shared-memory
+   * index: the reserve gives it, since opening is what deleting needs. */
+  if (!open_db (self, &local_error))
     {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_UNAVAILABLE,
-                   "Cannot open the database %s: %s", db_path,
-                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
-      return NULL;
+      if (!release_reserve (self) || (g_clear_error (&local_error), !open_db (self, &local_error)))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
     }
-  sqlite3_busy_timeout (self->db, 5000);
-
-  /* FULL: a file the user was told is stored survives a power cut. */
-  if (!exec_sql (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error) ||
-      !exec_sql (self, schema_sql, error))
-    return NULL;
 
   return g_steal_pointer (&self);
 }

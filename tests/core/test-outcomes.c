@@ -481,6 +481,66 @@ test_delete_answer_lost_settled (Fixture       *f,
   g_assert_false (blob_exists (f, sb_file_get_object_key (file)));
 }
 
+/* A rename that the store could neither finish nor undo leaves two names
+ * on one content; deleting either must keep the content for the other. */
+static void
+test_half_done_rename_keeps_shared_content (Fixture       *f,
+                                            gconstpointer  data)
+{
+  g_autofree char *name = unique ("old");
+  g_autofree char *new_name = unique ("new");
+  g_autoptr(GBytes) content = sb_test_random_bytes (5000, 9);
+  g_autoptr(SbFile) file = NULL;
+  g_autoptr(SbFile) renamed = NULL;
+  g_autoptr(SbFile) old = NULL;
+  g_autoptr(SbFile) now = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GAsyncResult) edited = NULL;
+  g_autoptr(GAsyncResult) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_servers ())
+    return;
+  file = upload (f, name, content, SB_UPLOAD_NONE, &error);
+  g_assert_no_error (error);
+  /* Neither the old name's delete nor the undo gets through. */
+  sb_test_proxy_add_rule (f->proxy, "DeleteItem", FILES_TABLE, SB_TEST_PROXY_RESET, 0);
+  g_test_expect_message ("sb-store", G_LOG_LEVEL_WARNING, "Could not undo the half-done rename*");
+  expect_keeping_warning ();
+  sb_library_edit_async (f->library, OWNER, name, new_name, NULL, NULL, -1, NULL,
+                         sb_test_result_cb, &edited);
+  renamed = sb_library_edit_finish (f->library, sb_test_await (&edited), &error);
+  g_test_assert_expected_messages ();
+  g_assert_null (renamed);
+  g_assert_error (error, SB_ERROR, SB_ERROR_UNCERTAIN);
+  g_clear_error (&error);
+  sb_test_proxy_clear (f->proxy);
+
+  old = store_get (f, name);
+  now = store_get (f, new_name);
+  g_assert_nonnull (old);
+  g_assert_nonnull (now);
+  g_assert_cmpstr (sb_file_get_object_key (old), ==, sb_file_get_object_key (now));
+  g_assert_cmpstr (sb_file_get_partner (old), ==, new_name);
+  g_assert_cmpstr (sb_file_get_partner (now), ==, name);
+
+  /* The user deletes the old name: the new one still downloads. */
+  g_test_expect_message ("sb-core", G_LOG_LEVEL_MESSAGE, "kept *: “*” still refers to it*");
+  sb_library_delete_async (f->library, OWNER, name, -1, NULL, sb_test_result_cb, &deleted);
+  g_assert_true (sb_library_delete_finish (f->library, sb_test_await (&deleted), &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+  g_test_assert_expected_messages ();
+  g_assert_true (blob_exists (f, sb_file_get_object_key (now)));
+  got = download (f, new_name);
+  g_assert_true (g_bytes_equal (got, content));
+}
+
 static void
 add (const char *path,
      void      (*func) (Fixture *, gconstpointer))
@@ -511,6 +571,8 @@ main (int   argc,
   add ("/outcomes/library/replace-uncertain-keeps-both", test_replace_uncertain_keeps_both);
   add ("/outcomes/library/delete-uncertain-keeps-bytes", test_delete_uncertain_keeps_bytes);
   add ("/outcomes/library/delete-answer-lost-settled", test_delete_answer_lost_settled);
+  add ("/outcomes/library/half-done-rename-keeps-shared-content",
+       test_half_done_rename_keeps_shared_content);
   status = g_test_run ();
 
   sb_test_node_server_stop (s3rver);

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include "gui-test-util.h"
 #include "sb-error.h"
 #include "sb-application.h"
 #include "sb-backend.h"
 #include "sb-edit-page.h"
+#include "sb-gui-util.h"
 #include "sb-log-in-page.h"
 #include "sb-preferences-window.h"
 #include "sb-profile-page.h"
@@ -412,6 +416,124 @@ test_download_cancel (GuiFixture    *f,
   g_assert_cmpuint (sb_test_count_files (out_dir), ==, 1);
 }
 
+/* A download whose content is short or damaged in storage fails, says so,
+ * and lands nowhere: a new file is removed, a replaced one stays as it was
+ * (issue 7: the app used to say "Saved" after a short read). */
+static void
+download_must_fail (GuiFixture *f,
+                    GFile      *destination,
+                    const char *why)
+{
+  GtkListBox *downloads = sb_profile_page_get_downloads (profile_page (f));
+  SbTransferRow *row;
+
+  select_file (f, "album.zip");
+  sb_profile_page_download_to (profile_page (f),
+                               sb_profile_page_get_selected_file (profile_page (f)), destination);
+  row = nth_row (downloads, 0);
+  GUI_WAIT_UNTIL (sb_transfer_row_get_state (row) != SB_TRANSFER_RUNNING);
+  g_assert_cmpint (sb_transfer_row_get_state (row), ==, SB_TRANSFER_FAILED);
+  g_assert_nonnull (strstr (sb_transfer_row_get_status (row), why));
+  gui_settle (200);
+  /* Clear the finished row away for the next one. */
+  gui_click (row, SB_TYPE_TRANSFER_ROW, "button");
+}
+
+static void
+test_download_refuses_bad_content (GuiFixture    *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (3 * 1024 * 1024, 21);
+  g_autoptr(GFile) album = gui_write_file (f->dir, "album.zip", content);
+  GFile *files[] = { album };
+  g_autofree char *out_dir = g_build_filename (f->dir, "downloads", NULL);
+  g_autofree char *new_path = g_build_filename (out_dir, "new.zip", NULL);
+  g_autofree char *old_path = g_build_filename (out_dir, "old.zip", NULL);
+  g_autoptr(GFile) new_file = g_file_new_for_path (new_path);
+  g_autoptr(GFile) old_file = g_file_new_for_path (old_path);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autofree char *blob = NULL;
+  g_autofree char *old_content = NULL;
+  g_autofree guint8 *damaged = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "", files, 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpint (g_mkdir (out_dir, 0700), ==, 0);
+  stored = store_files (f, "ada");
+  blob = g_build_filename (f->data_dir, "blobs",
+                           sb_file_get_object_key (stored->pdata[0]), NULL);
+
+  /* Cut short in storage. */
+  g_assert_true (g_file_set_contents (blob, g_bytes_get_data (content, NULL), 1024 * 1024, NULL));
+  g_test_expect_message ("sb-core", G_LOG_LEVEL_WARNING, "content of “album.zip” ended after*");
+  download_must_fail (f, new_file, "ended early");
+  g_test_assert_expected_messages ();
+  g_assert_false (g_file_query_exists (new_file, NULL));
+  g_assert_cmpuint (sb_test_count_files (out_dir), ==, 0);
+
+  /* Damaged in place, over a file of the user's own. */
+  damaged = g_memdup2 (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+  damaged[12345] ^= 0x40;
+  g_assert_true (g_file_set_contents (blob, (const char *) damaged,
+                                      (gssize) g_bytes_get_size (content), NULL));
+  g_file_set_contents (old_path, "mine", -1, &error);
+  g_assert_no_error (error);
+  g_test_expect_message ("sb-core", G_LOG_LEVEL_WARNING, "content of “album.zip” has SHA-256*");
+  download_must_fail (f, old_file, "damaged");
+  g_test_assert_expected_messages ();
+  g_file_get_contents (old_path, &old_content, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (old_content, ==, "mine");
+  g_assert_cmpuint (sb_test_count_files (out_dir), ==, 1);
+}
+
+/* A full disk is named as the user's own, whether it is where StorageBox
+ * keeps its data or where a download goes. */
+static void
+test_disk_full_in_plain_words (GuiFixture    *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) store_full = g_error_new_literal (SB_ERROR, SB_ERROR_NO_SPACE, "core");
+  g_autofree char *message = sb_gui_error_message (store_full);
+  g_autoptr(GBytes) content = sb_test_random_bytes (2 * 1024 * 1024, 22);
+  g_autoptr(GFile) file = gui_write_file (f->dir, "movie.mkv", content);
+  GFile *files[] = { file };
+  g_autofree char *small_disk = g_build_filename (f->dir, "small-disk", NULL);
+  g_autofree char *target_path = g_build_filename (small_disk, "movie.mkv", NULL);
+  g_autoptr(GFile) target = g_file_new_for_path (target_path);
+  GtkListBox *downloads = sb_profile_page_get_downloads (profile_page (f));
+  SbTransferRow *row;
+
+  g_assert_nonnull (strstr (message, "Your disk is full"));
+  if (geteuid () != 0)
+    {
+      g_test_skip ("mounting a small tmpfs needs root");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (small_disk, 0700), ==, 0);
+  if (mount ("tmpfs", small_disk, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") != 0)
+    {
+      g_test_skip_printf ("cannot mount a tmpfs here: %s", g_strerror (errno));
+      return;
+    }
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "", files, 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  select_file (f, "movie.mkv");
+  sb_profile_page_download_to (profile_page (f),
+                               sb_profile_page_get_selected_file (profile_page (f)), target);
+  row = nth_row (downloads, 0);
+  GUI_WAIT_UNTIL (sb_transfer_row_get_state (row) != SB_TRANSFER_RUNNING);
+  g_assert_cmpint (sb_transfer_row_get_state (row), ==, SB_TRANSFER_FAILED);
+  g_assert_nonnull (strstr (sb_transfer_row_get_status (row), "Your disk is full"));
+  gui_settle (200);
+  g_assert_false (g_file_query_exists (target, NULL));
+  g_assert_cmpint (umount (small_disk), ==, 0);
+}
+
 static void
 test_upload_errors (GuiFixture    *f,
                     gconstpointer  data)
@@ -734,6 +856,8 @@ main (int   argc,
   ADD ("/gui/upload/cancel-leaves-nothing", test_upload_cancel);
   ADD ("/gui/upload/errors-in-plain-words", test_upload_errors);
   ADD ("/gui/download/cancel-leaves-nothing", test_download_cancel);
+  ADD ("/gui/download/refuses-short-or-damaged-content", test_download_refuses_bad_content);
+  ADD ("/gui/download/disk-full-in-plain-words", test_disk_full_in_plain_words);
   ADD ("/gui/profile/filter-and-sort", test_filter_sort);
   ADD ("/gui/preferences/test-connection", test_preferences);
   ADD ("/gui/keyboard-and-accessible-names", test_keyboard_and_names);
