@@ -137,6 +137,15 @@ problems_of (JsonObject *report,
   return found;
 }
 
+static guint
+count_problems_of (JsonObject *report,
+                   const char *user)
+{
+  g_autoptr(GPtrArray) found = problems_of (report, user, NULL);
+
+  return found->len;
+}
+
 static const char *
 member (JsonObject *object,
         const char *name)
@@ -305,7 +314,7 @@ test_orphan (void)
   /* The default grace (a day) protects it, even with --repair. */
   young = fsck (repair_default, &status, NULL);
   g_assert_cmpint (status, ==, 0);
-  g_assert_cmpuint (problems_of (young, user, NULL)->len, ==, 0);
+  g_assert_cmpuint (count_problems_of (young, user), ==, 0);
   g_assert_cmpint (json_object_get_int_member (young, "in_flight"), >=, 1);
   g_assert_true (blob_exists (key));
 
@@ -329,7 +338,7 @@ test_orphan (void)
 
   after = fsck (report_only, &status, NULL);
   g_assert_cmpint (status, ==, 0);
-  g_assert_cmpuint (problems_of (after, user, NULL)->len, ==, 0);
+  g_assert_cmpuint (count_problems_of (after, user), ==, 0);
 }
 
 /* Records lost, bytes kept: --recover gives the files back under the name
@@ -447,7 +456,7 @@ test_verify (void)
   overwrite_blob (sb_file_get_object_key (file), damaged);
 
   quick = fsck (NULL, &status, NULL);
-  g_assert_cmpuint (problems_of (quick, user, NULL)->len, ==, 0);
+  g_assert_cmpuint (count_problems_of (quick, user), ==, 0);
   verified = fsck (verify, &status, NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_cmpint (json_object_get_int_member (verified, "verified"), >=, 0);
