@@ -910,37 +910,36 @@ file_list_free (FileList *op)
 
 static void file_list_next (GTask *task);
 
-static void
-file_list_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* Takes one page of a Query or Scan of the files table into the task's
+ * FileList. TRUE if another page is to be read; otherwise the task has
+ * returned (the files, or @error). */
+static gboolean
+collect_files (GTask        *task,
+               JsonObject   *response,
+               const GError *error)
 {
-  g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
   FileList *op = g_task_get_task_data (task);
-  g_autoptr(JsonObject) response = NULL;
-  g_autoptr(GError) error = NULL;
   JsonArray *items;
 
-  response = sb_aws_dynamodb_call_finish (SB_AWS_DYNAMODB (object), result, &error);
   if (response == NULL)
     {
       g_task_return_error (task, table_error (self, error, self->files_table));
-      return;
+      return FALSE;
     }
-
   items = json_object_has_member (response, "Items")
             ? json_object_get_array_member (response, "Items") : NULL;
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);
-      SbFile *file = item ? file_from_item (self, item, &error) : NULL;
+      g_autoptr(GError) item_error = NULL;
+      SbFile *file = item ? file_from_item (self, item, &item_error) : NULL;
 
       if (file == NULL)
         {
-          g_task_return_error (task, error ? g_steal_pointer (&error)
-                                           : corrupt (self->files_table));
-          return;
+          g_task_return_error (task, item_error ? g_steal_pointer (&item_error)
+                                                : corrupt (self->files_table));
+          return FALSE;
         }
       g_ptr_array_add (op->files, file);
     }
@@ -950,10 +949,23 @@ file_list_cb (GObject      *object,
     op->start_key = json_object_ref (json_object_get_object_member (response,
                                                                      "LastEvaluatedKey"));
   if (op->start_key != NULL)
+    return TRUE;
+  g_task_return_pointer (task, g_steal_pointer (&op->files), (GDestroyNotify) g_ptr_array_unref);
+  return FALSE;
+}
+
+static void
+file_list_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonObject) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  response = sb_aws_dynamodb_call_finish (SB_AWS_DYNAMODB (object), result, &error);
+  if (collect_files (task, response, error))
     file_list_next (g_steal_pointer (&task));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&op->files),
-                           (GDestroyNotify) g_ptr_array_unref);
 }
 
 /* One Query per page, in sort-key order, which DynamoDB defines as the
@@ -1724,42 +1736,12 @@ file_scan_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SbAwsStore *self = g_task_get_source_object (task);
-  FileList *op = g_task_get_task_data (task);
   g_autoptr(JsonObject) response = NULL;
   g_autoptr(GError) error = NULL;
-  JsonArray *items;
 
   response = sb_aws_dynamodb_call_finish (SB_AWS_DYNAMODB (object), result, &error);
-  if (response == NULL)
-    {
-      g_task_return_error (task, table_error (self, error, self->files_table));
-      return;
-    }
-  items = json_object_has_member (response, "Items")
-            ? json_object_get_array_member (response, "Items") : NULL;
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-      SbFile *file = item ? file_from_item (self, item, &error) : NULL;
-
-      if (file == NULL)
-        {
-          g_task_return_error (task, error ? g_steal_pointer (&error)
-                                           : corrupt (self->files_table));
-          return;
-        }
-      g_ptr_array_add (op->files, file);
-    }
-  g_clear_pointer (&op->start_key, json_object_unref);
-  if (json_object_has_member (response, "LastEvaluatedKey"))
-    op->start_key = json_object_ref (json_object_get_object_member (response,
-                                                                     "LastEvaluatedKey"));
-  if (op->start_key != NULL)
+  if (collect_files (task, response, error))
     file_scan_next (g_steal_pointer (&task));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&op->files),
-                           (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void

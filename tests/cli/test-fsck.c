@@ -153,8 +153,25 @@ member (JsonObject *object,
   return json_object_get_string_member_with_default (object, name, NULL);
 }
 
-/* Runs fsck until the grace period of @seconds has passed for what was
- * just planted. */
+static GPtrArray *
+problems_of_upload (JsonObject *report,
+                    const char *upload_id)
+{
+  JsonArray *problems = json_object_get_array_member (report, "problems");
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (problems); i++)
+    {
+      JsonObject *problem = json_array_get_object_element (problems, i);
+
+      if (g_strcmp0 (member (problem, "upload_id"), upload_id) == 0)
+        g_ptr_array_add (found, problem);
+    }
+  return found;
+}
+
+/* Waits until the grace period of @seconds has passed for what was just
+ * planted. */
 static void
 wait_past (guint seconds)
 {
@@ -579,31 +596,13 @@ test_stale_upload (void)
   wait_past (1);
   reported = fsck (report, &status, NULL);
   g_assert_cmpint (status, ==, 1);
-  found = g_ptr_array_new ();
-  {
-    JsonArray *problems = json_object_get_array_member (reported, "problems");
-    for (guint i = 0; i < json_array_get_length (problems); i++)
-      {
-        JsonObject *problem = json_array_get_object_element (problems, i);
-        if (g_strcmp0 (member (problem, "upload_id"), upload_id) == 0)
-          g_ptr_array_add (found, problem);
-      }
-  }
+  found = problems_of_upload (reported, upload_id);
   g_assert_cmpuint (found->len, ==, 1);
   g_assert_cmpstr (member (found->pdata[0], "kind"), ==, "stale-upload");
 
   repaired = fsck (repair, &status, NULL);
   g_assert_cmpint (status, ==, 0);
-  fixed = g_ptr_array_new ();
-  {
-    JsonArray *problems = json_object_get_array_member (repaired, "problems");
-    for (guint i = 0; i < json_array_get_length (problems); i++)
-      {
-        JsonObject *problem = json_array_get_object_element (problems, i);
-        if (g_strcmp0 (member (problem, "upload_id"), upload_id) == 0)
-          g_ptr_array_add (fixed, problem);
-      }
-  }
+  fixed = problems_of_upload (repaired, upload_id);
   g_assert_cmpuint (fixed->len, ==, 1);
   g_assert_cmpstr (member (fixed->pdata[0], "action"), ==, "removed");
 }

@@ -808,20 +808,55 @@ aws_env (guint16     dynamodb_port,
   return env;
 }
 
+/* dynalite and s3rver on disk, on ports of their own, provisioned by
+ * storagebox-cli init; env holds the settings that point at them. */
+typedef struct
+{
+  Service  dynalite;
+  Service  s3;
+  char   **env;
+} Stack;
+
+static void
+stack_start (Stack      *stack,
+             const char *bucket)
+{
+  const char *init[] = { "init", NULL };
+
+  stack->dynalite = (Service) { "dynalite", sb_test_free_port (),
+                                sb_test_make_tmpdir ("sb-faults-dynalite-XXXXXX"), NULL };
+  stack->s3 = (Service) { "s3rver", sb_test_free_port (),
+                          sb_test_make_tmpdir ("sb-faults-s3-XXXXXX"), NULL };
+  service_start (&stack->dynalite);
+  service_start (&stack->s3);
+  stack->env = aws_env (stack->dynalite.port, stack->s3.port, bucket);
+  g_assert_cmpint (sb_test_run_cli (init, (const char * const *) stack->env, NULL, NULL, NULL),
+                   ==, 0);
+}
+
+static void
+stack_stop (Stack *stack)
+{
+  Service *services[] = { &stack->dynalite, &stack->s3 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+    {
+      if (services[i]->process != NULL)
+        service_kill (services[i]);
+      sb_test_rm_rf (services[i]->dir);
+      g_free (services[i]->dir);
+    }
+  g_strfreev (stack->env);
+}
+
 static void
 test_aws_kill_services (void)
 {
-  Service dynalite = { "dynalite", sb_test_free_port (),
-                       sb_test_make_tmpdir ("sb-faults-dynalite-XXXXXX"), NULL };
-  Service s3 = { "s3rver", sb_test_free_port (), sb_test_make_tmpdir ("sb-faults-s3-XXXXXX"),
-                 NULL };
-  g_auto(GStrv) env = NULL;
+  Stack stack;
   guint16 port = sb_test_free_port ();
   g_autofree char *listen = g_strdup_printf ("--listen=127.0.0.1:%u", port);
   const char *args[] = { listen, "--quiet", NULL };
-  const char *init[] = { "init", NULL };
   guint kills = env_uint ("SB_FAULTS_KILLS", 8);
-  g_autofree char *out = NULL;
   SbTestServer handle = { .url = g_strdup_printf ("http://127.0.0.1:%u", port) };
   SbTestServer *server;
   Worker *workers[N_WORKERS];
@@ -831,11 +866,8 @@ test_aws_kill_services (void)
   if (!need_node ())
     return;
   g_test_message ("seed %u", seed);
-  service_start (&dynalite);
-  service_start (&s3);
-  env = aws_env (dynalite.port, s3.port, "storagebox-faults");
-  g_assert_cmpint (sb_test_run_cli (init, (const char * const *) env, NULL, &out, NULL), ==, 0);
-  server = sb_test_server_start ((const char * const *) args, (const char * const *) env);
+  stack_start (&stack, "storagebox-faults");
+  server = sb_test_server_start ((const char * const *) args, (const char * const *) stack.env);
   for (guint i = 0; i < N_WORKERS; i++)
     {
       g_autofree char *user = g_strdup_printf ("aws%u", i);
@@ -850,7 +882,7 @@ test_aws_kill_services (void)
       /* s3rver is not crash-safe itself (a SIGKILL can leave a truncated
        * metadata file that fails every later listing), so only DynamoDB
        * dies here. */
-      Service *victim = &dynalite;
+      Service *victim = &stack.dynalite;
 
       g_usleep (g_random_int_range (400, 1200) * 1000);
       service_kill (victim);
@@ -864,21 +896,15 @@ test_aws_kill_services (void)
   for (guint i = 0; i < N_WORKERS; i++)
     {
       g_thread_join (workers[i]->thread);
-      verify_all (workers[i], (const char * const *) env);
+      verify_all (workers[i], (const char * const *) stack.env);
       add_counts (&totals, &workers[i]->counts);
       worker_free (workers[i]);
     }
   /* The same process served throughout: it recovered by itself. */
   sb_test_server_stop (server);
   g_assert_cmpuint (totals.acknowledged, >, 0);
-  fsck_after ((const char * const *) env, "AWS backend, dynalite killed", &totals);
-
-  service_kill (&dynalite);
-  service_kill (&s3);
-  sb_test_rm_rf (dynalite.dir);
-  sb_test_rm_rf (s3.dir);
-  g_free (dynalite.dir);
-  g_free (s3.dir);
+  fsck_after ((const char * const *) stack.env, "AWS backend, dynalite killed", &totals);
+  stack_stop (&stack);
   g_free (handle.url);
 }
 
@@ -889,15 +915,10 @@ test_aws_kill_services (void)
 static void
 test_aws_lost_answer (void)
 {
-  Service dynalite = { "dynalite", sb_test_free_port (),
-                       sb_test_make_tmpdir ("sb-faults-dynalite-XXXXXX"), NULL };
-  Service s3 = { "s3rver", sb_test_free_port (), sb_test_make_tmpdir ("sb-faults-s3-XXXXXX"),
-                 NULL };
-  g_auto(GStrv) env = NULL;
+  Stack stack;
   g_auto(GStrv) proxied = NULL;
   g_autoptr(SbTestProxy) proxy = NULL;
   g_autofree char *dynamodb_url = NULL;
-  const char *init[] = { "init", NULL };
   SbTestServer *server;
   SbTestClient *client;
   struct { const char *name; gsize size; gboolean replace; } cases[] = {
@@ -908,13 +929,10 @@ test_aws_lost_answer (void)
 
   if (!need_node ())
     return;
-  service_start (&dynalite);
-  service_start (&s3);
-  env = aws_env (dynalite.port, s3.port, "storagebox-lost");
-  g_assert_cmpint (sb_test_run_cli (init, (const char * const *) env, NULL, NULL, NULL), ==, 0);
-  dynamodb_url = g_strdup_printf ("http://127.0.0.1:%u", dynalite.port);
+  stack_start (&stack, "storagebox-lost");
+  dynamodb_url = g_strdup_printf ("http://127.0.0.1:%u", stack.dynalite.port);
   proxy = sb_test_proxy_new (dynamodb_url);
-  proxied = g_strdupv (env);
+  proxied = g_strdupv (stack.env);
   g_free (proxied[2]);
   proxied[2] = g_strdup_printf ("STORAGEBOX_DYNAMODB_ENDPOINT_URL=%s",
                                 sb_test_proxy_get_url (proxy));
@@ -960,7 +978,7 @@ test_aws_lost_answer (void)
   /* The replaced content stayed (its record's write was uncertain): fsck
    * finds it an orphan, and nothing a record refers to is missing. */
   {
-    g_autoptr(JsonObject) report = run_fsck ((const char * const *) env, NULL);
+    g_autoptr(JsonObject) report = run_fsck ((const char * const *) stack.env, NULL);
 
     g_assert_cmpuint (count_kind (report, "missing"), ==, 0);
     g_assert_cmpuint (count_kind (report, "orphan"), ==, 1);
@@ -968,12 +986,7 @@ test_aws_lost_answer (void)
 
   sb_test_client_free (client);
   sb_test_server_stop (server);
-  service_kill (&dynalite);
-  service_kill (&s3);
-  sb_test_rm_rf (dynalite.dir);
-  sb_test_rm_rf (s3.dir);
-  g_free (dynalite.dir);
-  g_free (s3.dir);
+  stack_stop (&stack);
 }
 
 /* AWS backend: while the sessions table cannot be reached every page says
@@ -982,26 +995,18 @@ test_aws_lost_answer (void)
 static void
 test_aws_outage_keeps_sessions (void)
 {
-  Service dynalite = { "dynalite", sb_test_free_port (),
-                       sb_test_make_tmpdir ("sb-faults-dynalite-XXXXXX"), NULL };
-  Service s3 = { "s3rver", sb_test_free_port (), sb_test_make_tmpdir ("sb-faults-s3-XXXXXX"),
-                 NULL };
-  g_auto(GStrv) env = NULL;
-  const char *init[] = { "init", NULL };
+  Stack stack;
   SbTestServer *server;
   SbTestClient *client;
 
   if (!need_node ())
     return;
-  service_start (&dynalite);
-  service_start (&s3);
-  env = aws_env (dynalite.port, s3.port, "storagebox-outage");
-  g_assert_cmpint (sb_test_run_cli (init, (const char * const *) env, NULL, NULL, NULL), ==, 0);
-  server = sb_test_server_start (NULL, (const char * const *) env);
+  stack_start (&stack, "storagebox-outage");
+  server = sb_test_server_start (NULL, (const char * const *) stack.env);
   client = sb_test_client_new (server);
   sb_test_sign_up (client, "stayloggedin", "chaos-password");
 
-  service_kill (&dynalite);
+  service_kill (&stack.dynalite);
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(SbTestResponse) page = sb_test_get (client, i == 0 ? "/files" : "/profile");
@@ -1010,7 +1015,7 @@ test_aws_outage_keeps_sessions (void)
       sb_test_assert_contains (page, "try again in a moment");
       assert_session_kept (page);
     }
-  service_start (&dynalite);
+  service_start (&stack.dynalite);
   {
     g_autoptr(SbTestResponse) page = sb_test_get (client, "/profile");
 
@@ -1021,12 +1026,7 @@ test_aws_outage_keeps_sessions (void)
 
   sb_test_client_free (client);
   sb_test_server_stop (server);
-  service_kill (&dynalite);
-  service_kill (&s3);
-  sb_test_rm_rf (dynalite.dir);
-  sb_test_rm_rf (s3.dir);
-  g_free (dynalite.dir);
-  g_free (s3.dir);
+  stack_stop (&stack);
 }
 
 /* Embedded store on a full disk */
