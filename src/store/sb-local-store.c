@@ -1881,6 +1881,9 @@ static gboolean
 make_dir (const char  *path,
           GError     **error)
 {
+  g_autofree char *parent = g_path_get_dirname (path);
+  gboolean existed = g_file_test (path, G_FILE_TEST_IS_DIR);
+
   if (g_mkdir_with_parents (path, 0700) != 0)
     {
       int saved = errno;
@@ -1888,6 +1891,9 @@ make_dir (const char  *path,
                    "Cannot create the data directory %s: %s", path, g_strerror (saved));
       return FALSE;
     }
+  /* A new directory lasts only once its parent's entry is on disk. */
+  if (!existed && !fsync_dir (parent, NULL))
+    g_debug ("could not fsync %s", parent);
   return TRUE;
 }
 
