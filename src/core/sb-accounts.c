@@ -26,9 +26,12 @@ struct _SbAccounts
 {
   GObject     parent_instance;
   SbStore    *store;
-  SbThrottle *throttle;
+  SbThrottle *throttle;            /* log-ins, and sign-ups per address */
+  SbThrottle *password_throttle;   /* wrong current passwords when changing it */
   GTimeSpan   session_lifetime;
 };
+
+static char *describe_wait (gint64 wait);
 
 G_DEFINE_FINAL_TYPE (SbAccounts, sb_accounts, G_TYPE_OBJECT)
 
@@ -39,6 +42,7 @@ sb_accounts_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->throttle);
+  g_clear_object (&self->password_throttle);
   G_OBJECT_CLASS (sb_accounts_parent_class)->dispose (object);
 }
 
@@ -52,6 +56,7 @@ static void
 sb_accounts_init (SbAccounts *self)
 {
   self->throttle = sb_throttle_new ();
+  self->password_throttle = sb_throttle_new ();
   self->session_lifetime = SB_SESSION_DEFAULT_LIFETIME;
 }
 
@@ -324,6 +329,21 @@ sign_up_check_cb (GObject      *object,
                                op->username);
       return;
     }
+  /* Each new account costs a password hash: one address gets so many. */
+  if (op->address != NULL)
+    {
+      SbAccounts *self = g_task_get_source_object (task);
+      gint64 wait = sb_throttle_take (self->throttle, op->address, SB_THROTTLE_SIGN_UPS,
+                                      g_get_monotonic_time ());
+      if (wait > 0)
+        {
+          g_autofree char *when = describe_wait (wait);
+          g_task_return_new_error (task, SB_ERROR, SB_ERROR_THROTTLED,
+                                   _("Too many accounts were created from your address. "
+                                     "Please wait %s and try again."), when);
+          return;
+        }
+    }
   if (!g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
     {
       return_store_error (task, error, NULL, NULL);
@@ -335,6 +355,10 @@ sign_up_check_cb (GObject      *object,
 
 /**
  * sb_accounts_sign_up_async:
+ * @client_address: (nullable): where the request comes from; at most
+ *   %SB_THROTTLE_SIGN_UPS accounts per address and window are created
+ *   (%SB_ERROR_THROTTLED), checked before the password is hashed. %NULL
+ *   for front ends on the user's own machine.
  *
  * Creates an account and logs it in: the result is a new session whose
  * token is set.
@@ -344,6 +368,7 @@ sb_accounts_sign_up_async (SbAccounts          *self,
                            const char          *username,
                            const char          *email,
                            const char          *password,
+                           const char          *client_address,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
@@ -363,6 +388,7 @@ sb_accounts_sign_up_async (SbAccounts          *self,
       g_task_return_error (task, error);
       return;
     }
+  op->address = g_strdup (client_address);
   op->password = g_strdup (password);
   sb_store_user_get_async (self->store, op->username, cancellable, sign_up_check_cb,
                            g_steal_pointer (&task));
@@ -760,12 +786,13 @@ change_password_verify_cb (GObject      *object,
           g_task_return_error (task, error);
           return;
         }
-      sb_throttle_failed (self->throttle, op->username, "password-change",
+      sb_throttle_failed (self->password_throttle, op->username, op->address,
                           g_get_monotonic_time ());
       g_task_return_new_error (task, SB_ERROR, SB_ERROR_BAD_CREDENTIALS,
                                _("The current password is not correct."));
       return;
     }
+  sb_throttle_succeeded (self->password_throttle, op->username, op->address);
   sb_password_hash_async (op->new_password, g_task_get_cancellable (task),
                           change_password_hash_cb, g_object_ref (task));
 }
@@ -794,12 +821,17 @@ change_password_user_cb (GObject      *object,
  * sb_accounts_change_password_async:
  * @session: the session asking; it stays logged in, every other session of
  *   the user ends.
+ * @client_address: (nullable): where the request comes from. Wrong current
+ *   passwords are throttled like log-ins, per account and address and per
+ *   address, on their own count: one user's mistakes never lock another
+ *   user out (unless they share the address).
  */
 void
 sb_accounts_change_password_async (SbAccounts          *self,
                                    SbSession           *session,
                                    const char          *old_password,
                                    const char          *new_password,
+                                   const char          *client_address,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
@@ -816,8 +848,9 @@ sb_accounts_change_password_async (SbAccounts          *self,
                       callback, user_data, &op);
   op->username = g_strdup (sb_session_get_username (session));
   op->token_hash = g_strdup (sb_session_get_token_hash (session));
+  op->address = g_strdup (client_address ? client_address : "");
 
-  wait = sb_throttle_check (self->throttle, op->username, "password-change",
+  wait = sb_throttle_check (self->password_throttle, op->username, op->address,
                             g_get_monotonic_time ());
   if (wait > 0)
     {

@@ -141,7 +141,8 @@ page_signup (SbWebRequest *req)
     }
   sb_accounts_sign_up_async (sb_web_server_get_accounts (req->server),
                              form_value (req, "username"), form_value (req, "email"),
-                             form_value (req, "password"), req->cancellable, sign_up_cb,
+                             form_value (req, "password"), req->client_address,
+                             req->cancellable, sign_up_cb,
                              g_object_ref (req->msg));
 }
 
@@ -434,7 +435,8 @@ page_password (SbWebRequest *req)
     }
   sb_accounts_change_password_async (sb_web_server_get_accounts (req->server), req->session,
                                      form_value (req, "current"), form_value (req, "new"),
-                                     req->cancellable, password_cb, g_object_ref (req->msg));
+                                     req->client_address, req->cancellable, password_cb,
+                                     g_object_ref (req->msg));
 }
 
 /* Edit and delete forms */
