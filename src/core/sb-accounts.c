@@ -995,3 +995,143 @@ sb_accounts_get_profile_finish (SbAccounts    *self,
   profile_free (profile);
   return user;
 }
+
+/* The server key */
+
+/* Kept as a record in the users table under a name the username rule can
+ * never produce, so no sign-up or log-in ever reaches it; the conditional
+ * create makes two servers starting at once agree on one key. */
+#define SERVER_KEY_RECORD "-server-key"
+#define SERVER_KEY_PREFIX "server-key:"
+
+static GBytes *
+server_key_from_user (SbUser *user)
+{
+  const char *text = sb_user_get_password_hash (user);
+  guchar *key;
+  gsize len = 0;
+
+  if (text == NULL || !g_str_has_prefix (text, SERVER_KEY_PREFIX))
+    return NULL;
+  key = g_base64_decode (text + strlen (SERVER_KEY_PREFIX), &len);
+  if (len != SB_SERVER_KEY_BYTES)
+    {
+      g_free (key);
+      return NULL;
+    }
+  return g_bytes_new_take (key, len);
+}
+
+static void server_key_get_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data);
+
+static void
+server_key_create_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (sb_store_user_create_finish (SB_STORE (object), result, &error))
+    {
+      g_task_return_pointer (task, server_key_from_user (op->user),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  /* Another server made it first: use that one. */
+  if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      sb_store_user_get_async (SB_STORE (object), SERVER_KEY_RECORD, cancellable,
+                               server_key_get_cb, g_steal_pointer (&task));
+      return;
+    }
+  return_store_error (task, error, NULL, NULL);
+}
+
+static void
+server_key_get_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbUser) user = sb_store_user_get_finish (SB_STORE (object), result, &error);
+  guint8 raw[SB_SERVER_KEY_BYTES];
+  g_autofree char *encoded = NULL;
+  g_autofree char *text = NULL;
+  gint64 now = g_get_real_time ();
+  GCancellable *cancellable;
+  GBytes *key;
+
+  if (user != NULL)
+    {
+      key = server_key_from_user (user);
+      if (key == NULL)
+        g_task_return_new_error (task, SB_ERROR, SB_ERROR_FAILED,
+                                 _("The server key kept in the store is damaged."));
+      else
+        g_task_return_pointer (task, key, (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (!g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND) || op->user != NULL)
+    {
+      return_store_error (task, error, NULL, NULL);
+      return;
+    }
+
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised");
+  randombytes_buf (raw, sizeof raw);
+  encoded = g_base64_encode (raw, sizeof raw);
+  sodium_memzero (raw, sizeof raw);
+  text = g_strconcat (SERVER_KEY_PREFIX, encoded, NULL);
+  op->user = sb_user_new (SERVER_KEY_RECORD, "-", text, "system", now, now);
+  cancellable = g_task_get_cancellable (task);
+  sb_store_user_create_async (SB_STORE (object), op->user, cancellable, server_key_create_cb,
+                              g_steal_pointer (&task));
+}
+
+/**
+ * sb_accounts_get_server_key_async:
+ *
+ * Gets the deployment's secret key: %SB_SERVER_KEY_BYTES random bytes that
+ * every front end on this store shares, made on first use. Web servers
+ * behind one load balancer sign what must verify on any of them with it
+ * (the CSRF tokens of logged-out forms).
+ */
+void
+sb_accounts_get_server_key_async (SbAccounts          *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Op *op;
+
+  g_return_if_fail (SB_IS_ACCOUNTS (self));
+
+  task = op_task_new (self, SB_SOURCE_TAG (sb_accounts_get_server_key_async), cancellable,
+                      callback, user_data, &op);
+  sb_store_user_get_async (self->store, SERVER_KEY_RECORD, cancellable, server_key_get_cb,
+                           g_steal_pointer (&task));
+}
+
+/**
+ * sb_accounts_get_server_key_finish:
+ *
+ * Returns: (transfer full): the key, or %NULL with @error set
+ */
+GBytes *
+sb_accounts_get_server_key_finish (SbAccounts    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -78,6 +78,15 @@ SbUser     *sb_accounts_get_profile_finish     (SbAccounts           *self,
                                                 guint64              *bytes_used,
                                                 GError              **error);
 
+#define SB_SERVER_KEY_BYTES 32
+void        sb_accounts_get_server_key_async   (SbAccounts           *self,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+GBytes     *sb_accounts_get_server_key_finish  (SbAccounts           *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
 char       *sb_accounts_hash_token             (const char           *token);
 /* 256 random bits, base64url: session tokens and CSRF tokens. */
 char       *sb_random_token                    (void);

@@ -114,6 +114,20 @@ open_store (SbConfig  *config,
   return sb_config_open_store_finish (config, result, error);
 }
 
+/* Shared by every server on the store, so that a logged-out form served by
+ * one is accepted by another behind the same load balancer. */
+static GBytes *
+load_server_key (SbAccounts  *accounts,
+                 GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_accounts_get_server_key_async (accounts, NULL, store_opened_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return sb_accounts_get_server_key_finish (accounts, result, error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,6 +138,7 @@ main (int   argc,
   gboolean secure_cookies = FALSE;
   gboolean quiet = FALSE;
   gboolean version = FALSE;
+  g_autoptr(GBytes) server_key = NULL;
   guint16 port = 0;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -189,12 +204,15 @@ main (int   argc,
     }
   accounts = sb_accounts_new (store);
   library = sb_library_new (store, sb_config_get_max_upload_size (config));
-  server = sb_web_server_new (accounts, library, &error);
+  server_key = load_server_key (accounts, &error);
+  if (server_key != NULL)
+    server = sb_web_server_new (accounts, library, &error);
   if (server == NULL)
     {
       g_printerr ("storagebox-server: %s\n", error->message);
       return 1;
     }
+  sb_web_server_set_form_key (server, server_key);
   sb_web_server_set_behind_proxy (server, behind_proxy);
   sb_web_server_set_secure_cookies (server, secure_cookies);
   sb_web_server_set_log_requests (server, !quiet);

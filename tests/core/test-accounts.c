@@ -520,6 +520,40 @@ test_sign_up_throttled (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* One key for every server on a store, made once. */
+static void
+test_server_key (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SbAccounts) second = sb_accounts_new (f->store);
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(GBytes) k1 = NULL;
+  g_autoptr(GBytes) k2 = NULL;
+  g_autoptr(GBytes) k3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbSession) session = NULL;
+
+  /* Two at once, as two servers starting together. */
+  sb_accounts_get_server_key_async (f->accounts, NULL, sb_test_result_cb, &r1);
+  sb_accounts_get_server_key_async (second, NULL, sb_test_result_cb, &r2);
+  k1 = sb_accounts_get_server_key_finish (f->accounts, sb_test_await (&r1), &error);
+  g_assert_no_error (error);
+  k2 = sb_accounts_get_server_key_finish (second, sb_test_await (&r2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (k1), ==, SB_SERVER_KEY_BYTES);
+  g_assert_true (g_bytes_equal (k1, k2));
+  sb_accounts_get_server_key_async (f->accounts, NULL, sb_test_result_cb, &r3);
+  k3 = sb_accounts_get_server_key_finish (f->accounts, sb_test_await (&r3), &error);
+  g_assert_true (g_bytes_equal (k1, k3));
+
+  /* Its record is no account: nobody logs in as it. */
+  session = log_in (f, "-server-key", "anything at all", "10.9.9.9", &error);
+  g_assert_null (session);
+  g_assert_error (error, SB_ERROR, SB_ERROR_BAD_CREDENTIALS);
+}
+
 static void
 test_legacy_hash_upgraded (Fixture       *f,
                            gconstpointer  data)
@@ -609,6 +643,7 @@ main (int   argc,
   ADD ("/accounts/change-password", test_change_password);
   ADD ("/accounts/change-password-throttled", test_change_password_throttled);
   ADD ("/accounts/sign-up-throttled", test_sign_up_throttled);
+  ADD ("/accounts/server-key", test_server_key);
   ADD ("/accounts/legacy-hash-upgraded", test_legacy_hash_upgraded);
   ADD ("/accounts/profile", test_profile);
 #undef ADD
