@@ -290,6 +290,36 @@ test_log_in_throttled (void)
   sb_test_client_free (attacker);
 }
 
+/* A log-in replaces the session the browser carried: the old token ends
+ * in the store, so one planted or kept before is worthless after it. */
+static void
+test_log_in_ends_carried_session (void)
+{
+  g_autofree char *username = NULL;
+  SbTestClient *client = new_user (&username);
+  SbTestClient *keeper = sb_test_client_new (server);
+  g_autofree char *old = sb_test_client_cookie (client, "sb_session");
+  g_autofree char *csrf = sb_test_form_csrf (client, "/login");
+  g_autofree char *fresh = NULL;
+  g_autoptr(SbTestResponse) login = NULL;
+  g_autoptr(SbTestResponse) with_old = NULL;
+  g_autoptr(SbTestResponse) with_new = NULL;
+
+  login = sb_test_post_form (client, "/login", "csrf", csrf, "username", username, "password",
+                             "correct horse battery", NULL);
+  sb_test_assert_redirect (login, "/profile");
+  fresh = sb_test_client_cookie (client, "sb_session");
+  g_assert_cmpstr (fresh, !=, old);
+
+  sb_test_client_set_cookie (keeper, "sb_session", old);
+  with_old = sb_test_get (keeper, "/files");
+  sb_test_assert_redirect (with_old, "/login?next=/files");
+  with_new = sb_test_get (client, "/files");
+  sb_test_assert_status (with_new, SOUP_STATUS_OK);
+  sb_test_client_free (client);
+  sb_test_client_free (keeper);
+}
+
 static void
 test_no_open_redirect (void)
 {
@@ -952,6 +982,8 @@ main (int   argc,
   g_test_add_func ("/server/accounts/sign-up-invalid", test_sign_up_invalid);
   g_test_add_func ("/server/accounts/log-in-wrong", test_log_in_wrong);
   g_test_add_func ("/server/accounts/log-in-throttled", test_log_in_throttled);
+  g_test_add_func ("/server/accounts/log-in-ends-carried-session",
+                   test_log_in_ends_carried_session);
   g_test_add_func ("/server/accounts/no-open-redirect", test_no_open_redirect);
   g_test_add_func ("/server/accounts/change-password", test_change_password);
   g_test_add_func ("/server/accounts/garbage-cookies", test_garbage_cookies);
