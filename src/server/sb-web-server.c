@@ -440,8 +440,28 @@ finish_response (SbWebRequest *req)
     soup_server_message_unpause (req->msg);
 }
 
-static char *
-flash_text (const char *cookie)
+/* A flash message as the header template shows it: the text before the
+ * name, the name (shown isolated, in <bdi>, so that a right-to-left name
+ * cannot reorder the sentence around it), and the text after it. */
+static JsonObject *
+flash_object (const char *kind,
+              const char *role,
+              const char *before,
+              const char *name,
+              const char *after)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "kind", kind);
+  json_object_set_string_member (object, "role", role);
+  json_object_set_string_member (object, "text", before);
+  json_object_set_string_member (object, "name", name ? name : "");
+  json_object_set_string_member (object, "after", after ? after : "");
+  return object;
+}
+
+static JsonObject *
+flash_from_cookie (const char *cookie)
 {
   g_autofree char *code = g_strdup (cookie);
   g_autofree char *arg = NULL;
@@ -462,16 +482,17 @@ flash_text (const char *cookie)
   for (guint i = 0; i < G_N_ELEMENTS (flash_messages); i++)
     if (g_str_equal (code, flash_messages[i].code))
       {
+        /* The formats are the constants above (translated), never input. */
         const char *format = _(flash_messages[i].format);
-        if (strstr (format, "%s") == NULL)
-          return g_strdup (format);
+        const char *at = strstr (format, "%s");
+        g_autofree char *before = NULL;
+
+        if (at == NULL)
+          return flash_object ("success", "status", format, NULL, NULL);
         if (arg == NULL)
           return NULL;
-        /* The formats are the constants above (translated), never input. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        return g_strdup_printf (format, arg);
-#pragma GCC diagnostic pop
+        before = g_strndup (format, (gsize) (at - format));
+        return flash_object ("success", "status", before, arg, at + 2);
       }
   return NULL;
 }
@@ -502,7 +523,7 @@ sb_web_respond_page (SbWebRequest *req,
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) html = NULL;
-  g_autofree char *flash = NULL;
+  JsonObject *flash = NULL;
 
   g_return_if_fail (!req->responded);
 
@@ -516,21 +537,11 @@ sb_web_respond_page (SbWebRequest *req,
     }
 
   if (error_message)
-    {
-      JsonObject *object = json_object_new ();
-      json_object_set_string_member (object, "kind", "error");
-      json_object_set_string_member (object, "role", "alert");
-      json_object_set_string_member (object, "text", error_message);
-      json_object_set_object_member (context, "flash", object);
-    }
-  else if (req->flash_cookie && (flash = flash_text (req->flash_cookie)))
-    {
-      JsonObject *object = json_object_new ();
-      json_object_set_string_member (object, "kind", "success");
-      json_object_set_string_member (object, "role", "status");
-      json_object_set_string_member (object, "text", flash);
-      json_object_set_object_member (context, "flash", object);
-    }
+    flash = flash_object ("error", "alert", error_message, NULL, NULL);
+  else if (req->flash_cookie)
+    flash = flash_from_cookie (req->flash_cookie);
+  if (flash)
+    json_object_set_object_member (context, "flash", flash);
   if (req->flash_cookie)
     add_cookie (req, FLASH_COOKIE, "", 0);
 

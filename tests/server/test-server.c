@@ -442,8 +442,8 @@ test_upload_list_download (void)
 
   list = sb_test_get (client, "/files");
   sb_test_assert_status (list, SOUP_STATUS_OK);
-  sb_test_assert_contains (list, "“Holiday photos é.bin” was uploaded.");
-  sb_test_assert_contains (list, "<td class=\"name\">Holiday photos é.bin</td>");
+  sb_test_assert_contains (list, "“<bdi>Holiday photos é.bin</bdi>” was uploaded.");
+  sb_test_assert_contains (list, "<td class=\"name\"><bdi>Holiday photos é.bin</bdi></td>");
   sb_test_assert_contains (list, "<td class=\"description\">From the summer</td>");
   sb_test_assert_contains (list, "<td class=\"num\">2.1\xc2\xa0MB</td>");
   sb_test_assert_contains (list, "href=\"/files/Holiday%20photos%20%C3%A9.bin/download\"");
@@ -613,8 +613,8 @@ test_edit_rename_replace (void)
   }
 
   list = sb_test_get (client, "/files");
-  sb_test_assert_contains (list, "“final copy.txt” was saved.");
-  sb_test_assert_contains (list, "<td class=\"name\">final copy.txt</td>");
+  sb_test_assert_contains (list, "“<bdi>final copy.txt</bdi>” was saved.");
+  sb_test_assert_contains (list, "<td class=\"name\"><bdi>final copy.txt</bdi></td>");
   sb_test_assert_contains (list, "<td class=\"description\">third</td>");
   sb_test_assert_lacks (list, "draft.txt");
   back = download (client, "final copy.txt");
@@ -678,13 +678,13 @@ test_delete (void)
   sb_test_assert_redirect (upload, "/files");
   confirm = sb_test_get (client, path);
   sb_test_assert_status (confirm, SOUP_STATUS_OK);
-  sb_test_assert_contains (confirm, "Are you sure you want to delete “old &amp; unwanted.txt”");
+  sb_test_assert_contains (confirm, "Are you sure you want to delete “<bdi>old &amp; unwanted.txt</bdi>”");
   csrf = sb_test_csrf (confirm);
 
   deleted = sb_test_post_form (client, path, "csrf", csrf, "version", "1", NULL);
   sb_test_assert_redirect (deleted, "/files");
   list = sb_test_get (client, "/files");
-  sb_test_assert_contains (list, "“old &amp; unwanted.txt” was deleted.");
+  sb_test_assert_contains (list, "“<bdi>old &amp; unwanted.txt</bdi>” was deleted.");
   sb_test_assert_contains (list, "You have no files yet.");
 
   again = sb_test_post_form (client, path, "csrf", csrf, "version", "1", NULL);
