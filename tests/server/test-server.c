@@ -515,6 +515,62 @@ test_download_ranges (void)
   sb_test_client_free (client);
 }
 
+/* Uploads one file with the Content-Type the client declared for it. */
+static void
+upload_typed (SbTestClient *client,
+              const char   *name,
+              const char   *type)
+{
+  g_autofree char *csrf = sb_test_form_csrf (client, "/upload");
+  g_autofree char *body = g_strdup_printf (
+    "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+    "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+    "Content-Type: %s\r\n\r\n<script>alert(1)</script>\r\n--XyZ--\r\n", csrf, name, type);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(SbTestResponse) response =
+    sb_test_post_raw (client, "/upload", "multipart/form-data; boundary=XyZ", bytes, NULL);
+
+  sb_test_assert_redirect (response, "/files");
+}
+
+/* A type a browser could run is never echoed back: HTML, SVG, XML and
+ * scripts come down as bytes; passive types as declared. */
+static void
+test_download_content_type (void)
+{
+  SbTestClient *client = new_user (NULL);
+  const struct { const char *name, *declared, *served; } cases[] = {
+    { "page.html", "text/html", "application/octet-stream" },
+    { "page2.html", "TEXT/HTML; charset=utf-8", "application/octet-stream" },
+    { "drawing.svg", "image/svg+xml", "application/octet-stream" },
+    { "page.xhtml", "application/xhtml+xml", "application/octet-stream" },
+    { "data.xml", "text/xml", "application/octet-stream" },
+    { "data2.xml", "application/xml", "application/octet-stream" },
+    { "app.js", "text/javascript", "application/octet-stream" },
+    { "app2.js", "application/javascript", "application/octet-stream" },
+    { "odd.bin", "application/x-unheard-of", "application/octet-stream" },
+    { "notes.txt", "text/plain; charset=utf-8", "text/plain" },
+    { "photo.png", "image/png", "image/png" },
+    { "paper.pdf", "application/pdf", "application/pdf" },
+    { "clip.mp4", "video/mp4", "video/mp4" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = sb_test_file_path (cases[i].name, "download");
+      g_autoptr(SbTestResponse) file = NULL;
+
+      upload_typed (client, cases[i].name, cases[i].declared);
+      file = sb_test_get (client, path);
+      sb_test_assert_status (file, SOUP_STATUS_OK);
+      g_assert_cmpstr (soup_message_headers_get_content_type (file->headers, NULL), ==,
+                       cases[i].served);
+      g_assert_cmpstr (soup_message_headers_get_one (file->headers, "X-Content-Type-Options"),
+                       ==, "nosniff");
+    }
+  sb_test_client_free (client);
+}
+
 static void
 test_empty_file (void)
 {
@@ -989,6 +1045,7 @@ main (int   argc,
   g_test_add_func ("/server/accounts/garbage-cookies", test_garbage_cookies);
   g_test_add_func ("/server/files/upload-list-download", test_upload_list_download);
   g_test_add_func ("/server/files/download-ranges", test_download_ranges);
+  g_test_add_func ("/server/files/download-content-type", test_download_content_type);
   g_test_add_func ("/server/files/empty-file", test_empty_file);
   g_test_add_func ("/server/files/upload-same-name", test_upload_same_name);
   g_test_add_func ("/server/files/edit-rename-replace", test_edit_rename_replace);
