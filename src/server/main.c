@@ -138,6 +138,9 @@ main (int   argc,
   gboolean secure_cookies = FALSE;
   gboolean quiet = FALSE;
   gboolean version = FALSE;
+  int header_timeout = 0;
+  int idle_timeout = 0;
+  int max_per_address = -1;
   g_autoptr(GBytes) server_key = NULL;
   guint16 port = 0;
   g_autoptr(GOptionContext) context = NULL;
@@ -157,6 +160,14 @@ main (int   argc,
     { "secure-cookies", 0, 0, G_OPTION_ARG_NONE, &secure_cookies,
       N_("Mark cookies Secure (when clients reach the server over HTTPS)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not log each request"), NULL },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+      N_("Seconds a client has to send a request's headers (default 10)"), N_("SECONDS") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      N_("Seconds a client may stay silent between requests or inside a body (default 75)"),
+      N_("SECONDS") },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
+      N_("Open connections allowed from one client address, 0 for no limit "
+         "(default 256; no limit with --behind-proxy)"), N_("N") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
     { NULL }
   };
@@ -189,6 +200,11 @@ main (int   argc,
       return 0;
     }
 
+  if (header_timeout < 0 || idle_timeout < 0)
+    {
+      g_printerr ("storagebox-server: %s\n", _("A timeout is a number of seconds."));
+      return 2;
+    }
   if (!parse_listen (listen ? listen : "127.0.0.1:5000", &address, &port, &error) ||
       !sb_config_load_with_options (config, &error) || !sb_config_validate (config, &error))
     {
@@ -213,6 +229,11 @@ main (int   argc,
       return 1;
     }
   sb_web_server_set_form_key (server, server_key);
+  sb_web_server_set_timeouts (server, (guint) header_timeout, (guint) idle_timeout);
+  /* Behind a load balancer every connection comes from it. */
+  if (max_per_address < 0)
+    max_per_address = behind_proxy ? 0 : 256;
+  sb_web_server_set_max_connections_per_address (server, (guint) max_per_address);
   sb_web_server_set_behind_proxy (server, behind_proxy);
   sb_web_server_set_secure_cookies (server, secure_cookies);
   sb_web_server_set_log_requests (server, !quiet);
