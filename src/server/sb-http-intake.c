@@ -462,9 +462,11 @@ scan_chunked (SbHttpIntake *self,
               gsize         len,
               gsize        *pass)
 {
+  const char *fault = NULL;
+  guint status = 400;
   gsize i = 0;
 
-  while (i < len && self->state != STATE_HEAD)
+  while (i < len && self->state != STATE_HEAD && fault == NULL)
     {
       guchar c = data[i];
 
@@ -473,32 +475,29 @@ scan_chunked (SbHttpIntake *self,
         case STATE_CHUNK_SIZE:
         case STATE_CHUNK_EXT:
           if (++self->chunk_line > MAX_CHUNK_LINE)
-            return malformed (self, _("A chunk-size line is too long."));
-          if (self->state == STATE_CHUNK_SIZE && g_ascii_isxdigit (c))
+            fault = _("A chunk-size line is too long.");
+          else if (self->state == STATE_CHUNK_SIZE && g_ascii_isxdigit (c))
             {
               if (++self->chunk_digits > MAX_CHUNK_DIGITS)
-                return refuse (self, 413, self->too_large_message);
-              self->chunk_size = self->chunk_size * 16 + (guint64) g_ascii_xdigit_value (c);
+                fault = self->too_large_message, status = 413;
+              else
+                self->chunk_size = self->chunk_size * 16 + (guint64) g_ascii_xdigit_value (c);
             }
           else if (c == '\r' && self->chunk_digits > 0)
             self->state = STATE_CHUNK_SIZE_LF;
           else if (self->state == STATE_CHUNK_SIZE && c == ';' && self->chunk_digits > 0)
             self->state = STATE_CHUNK_EXT;
-          else if (self->state == STATE_CHUNK_EXT && c != '\n' && is_field_char (c))
-            ;
-          else
-            return malformed (self, _("The chunked body is malformed."));
-          i++;
+          else if (self->state != STATE_CHUNK_EXT || !is_field_char (c))
+            fault = _("The chunked body is malformed.");
           break;
 
         case STATE_CHUNK_SIZE_LF:
           if (c != '\n')
-            return malformed (self, _("The chunked body is malformed."));
-          i++;
-          if (self->chunk_size == 0)
+            fault = _("The chunked body is malformed.");
+          else if (self->chunk_size == 0)
             self->state = STATE_LAST_CR;
           else if (self->chunk_size > self->max_body - self->body_total)
-            return refuse (self, 413, self->too_large_message);
+            fault = self->too_large_message, status = 413;
           else
             {
               self->left = self->chunk_size;
@@ -516,24 +515,27 @@ scan_chunked (SbHttpIntake *self,
             if (self->left == 0)
               self->state = STATE_CHUNK_DATA_CR;
           }
-          break;
+          continue;
 
         case STATE_CHUNK_DATA_CR:
+          if (c != '\r')
+            fault = _("The chunked body is malformed.");
+          else
+            self->state = STATE_CHUNK_DATA_LF;
+          break;
+
         case STATE_LAST_CR:
           if (c != '\r')
-            return malformed (self, self->state == STATE_LAST_CR
-                                      ? _("Trailer fields are not accepted.")
-                                      : _("The chunked body is malformed."));
-          self->state = self->state == STATE_LAST_CR ? STATE_LAST_LF : STATE_CHUNK_DATA_LF;
-          i++;
+            fault = _("Trailer fields are not accepted.");
+          else
+            self->state = STATE_LAST_LF;
           break;
 
         case STATE_CHUNK_DATA_LF:
         case STATE_LAST_LF:
           if (c != '\n')
-            return malformed (self, _("The chunked body is malformed."));
-          i++;
-          if (self->state == STATE_LAST_LF)
+            fault = _("The chunked body is malformed.");
+          else if (self->state == STATE_LAST_LF)
             self->state = STATE_HEAD;
           else
             {
@@ -550,9 +552,18 @@ scan_chunked (SbHttpIntake *self,
         default:
           g_assert_not_reached ();
         }
+      if (fault == NULL)
+        i++;
     }
 
   *pass = i;
+  if (fault != NULL)
+    {
+      refuse (self, status, fault);
+      /* What came before the fault passes first, so that the outcome does
+       * not depend on how the bytes were cut; the refusal comes next call. */
+      return i > 0 ? SB_HTTP_INTAKE_PASS : SB_HTTP_INTAKE_REFUSE;
+    }
   return i > 0 ? SB_HTTP_INTAKE_PASS : SB_HTTP_INTAKE_MORE;
 }
 
