@@ -382,6 +382,8 @@ sb_http_connection_create_child_source (SbHttpConnection *self)
 
   if (has_input (self))
     return g_timeout_source_new (0);
+  /* libsoup waits here for the next request too, without reading first. */
+  note_waiting (self);
 
   /* A cancellable stays cancelled: each wake-up gets a fresh one, so the
    * sources made after it do not fire at once. */
