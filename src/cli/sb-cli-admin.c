@@ -185,7 +185,7 @@ sb_cli_adduser (int    argc,
     }
 
   accounts = sb_accounts_new (store);
-  sb_accounts_sign_up_async (accounts, argv[1], email, password, NULL, sb_cli_result_cb,
+  sb_accounts_sign_up_async (accounts, argv[1], email, password, NULL, NULL, sb_cli_result_cb,
                              &signed_up);
   session = sb_accounts_sign_up_finish (accounts, sb_cli_await (&signed_up), &error);
   sodium_memzero (password, strlen (password));

@@ -26,9 +26,12 @@ struct _SbAccounts
 {
   GObject     parent_instance;
   SbStore    *store;
-  SbThrottle *throttle;
+  SbThrottle *throttle;            /* log-ins, and sign-ups per address */
+  SbThrottle *password_throttle;   /* wrong current passwords when changing it */
   GTimeSpan   session_lifetime;
 };
+
+static char *describe_wait (gint64 wait);
 
 G_DEFINE_FINAL_TYPE (SbAccounts, sb_accounts, G_TYPE_OBJECT)
 
@@ -39,6 +42,7 @@ sb_accounts_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->throttle);
+  g_clear_object (&self->password_throttle);
   G_OBJECT_CLASS (sb_accounts_parent_class)->dispose (object);
 }
 
@@ -52,6 +56,7 @@ static void
 sb_accounts_init (SbAccounts *self)
 {
   self->throttle = sb_throttle_new ();
+  self->password_throttle = sb_throttle_new ();
   self->session_lifetime = SB_SESSION_DEFAULT_LIFETIME;
 }
 
@@ -343,6 +348,21 @@ sign_up_check_cb (GObject      *object,
                                op->username);
       return;
     }
+  /* Each new account costs a password hash: one address gets so many. */
+  if (op->address != NULL)
+    {
+      SbAccounts *self = g_task_get_source_object (task);
+      gint64 wait = sb_throttle_take (self->throttle, op->address, SB_THROTTLE_SIGN_UPS,
+                                      g_get_monotonic_time ());
+      if (wait > 0)
+        {
+          g_autofree char *when = describe_wait (wait);
+          g_task_return_new_error (task, SB_ERROR, SB_ERROR_THROTTLED,
+                                   _("Too many accounts were created from your address. "
+                                     "Please wait %s and try again."), when);
+          return;
+        }
+    }
   if (!g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
     {
       return_store_error (task, error, NULL, NULL);
@@ -354,6 +374,10 @@ sign_up_check_cb (GObject      *object,
 
 /**
  * sb_accounts_sign_up_async:
+ * @client_address: (nullable): where the request comes from; at most
+ *   %SB_THROTTLE_SIGN_UPS accounts per address and window are created
+ *   (%SB_ERROR_THROTTLED), checked before the password is hashed. %NULL
+ *   for front ends on the user's own machine.
  *
  * Creates an account and logs it in: the result is a new session whose
  * token is set.
@@ -363,6 +387,7 @@ sb_accounts_sign_up_async (SbAccounts          *self,
                            const char          *username,
                            const char          *email,
                            const char          *password,
+                           const char          *client_address,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
@@ -382,6 +407,7 @@ sb_accounts_sign_up_async (SbAccounts          *self,
       g_task_return_error (task, error);
       return;
     }
+  op->address = g_strdup (client_address);
   op->password = g_strdup (password);
   sb_store_user_get_async (self->store, op->username, cancellable, sign_up_check_cb,
                            g_steal_pointer (&task));
@@ -779,12 +805,13 @@ change_password_verify_cb (GObject      *object,
           g_task_return_error (task, error);
           return;
         }
-      sb_throttle_failed (self->throttle, op->username, "password-change",
+      sb_throttle_failed (self->password_throttle, op->username, op->address,
                           g_get_monotonic_time ());
       g_task_return_new_error (task, SB_ERROR, SB_ERROR_BAD_CREDENTIALS,
                                _("The current password is not correct."));
       return;
     }
+  sb_throttle_succeeded (self->password_throttle, op->username, op->address);
   sb_password_hash_async (op->new_password, g_task_get_cancellable (task),
                           change_password_hash_cb, g_object_ref (task));
 }
@@ -813,12 +840,17 @@ change_password_user_cb (GObject      *object,
  * sb_accounts_change_password_async:
  * @session: the session asking; it stays logged in, every other session of
  *   the user ends.
+ * @client_address: (nullable): where the request comes from. Wrong current
+ *   passwords are throttled like log-ins, per account and address and per
+ *   address, on their own count: one user's mistakes never lock another
+ *   user out (unless they share the address).
  */
 void
 sb_accounts_change_password_async (SbAccounts          *self,
                                    SbSession           *session,
                                    const char          *old_password,
                                    const char          *new_password,
+                                   const char          *client_address,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
@@ -835,8 +867,9 @@ sb_accounts_change_password_async (SbAccounts          *self,
                       callback, user_data, &op);
   op->username = g_strdup (sb_session_get_username (session));
   op->token_hash = g_strdup (sb_session_get_token_hash (session));
+  op->address = g_strdup (client_address ? client_address : "");
 
-  wait = sb_throttle_check (self->throttle, op->username, "password-change",
+  wait = sb_throttle_check (self->password_throttle, op->username, op->address,
                             g_get_monotonic_time ());
   if (wait > 0)
     {
@@ -980,4 +1013,144 @@ sb_accounts_get_profile_finish (SbAccounts    *self,
   user = g_steal_pointer (&profile->user);
   profile_free (profile);
   return user;
+}
+
+/* The server key */
+
+/* Kept as a record in the users table under a name the username rule can
+ * never produce, so no sign-up or log-in ever reaches it; the conditional
+ * create makes two servers starting at once agree on one key. */
+#define SERVER_KEY_RECORD "-server-key"
+#define SERVER_KEY_PREFIX "server-key:"
+
+static GBytes *
+server_key_from_user (SbUser *user)
+{
+  const char *text = sb_user_get_password_hash (user);
+  guchar *key;
+  gsize len = 0;
+
+  if (text == NULL || !g_str_has_prefix (text, SERVER_KEY_PREFIX))
+    return NULL;
+  key = g_base64_decode (text + strlen (SERVER_KEY_PREFIX), &len);
+  if (len != SB_SERVER_KEY_BYTES)
+    {
+      g_free (key);
+      return NULL;
+    }
+  return g_bytes_new_take (key, len);
+}
+
+static void server_key_get_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data);
+
+static void
+server_key_create_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (sb_store_user_create_finish (SB_STORE (object), result, &error))
+    {
+      g_task_return_pointer (task, server_key_from_user (op->user),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  /* Another server made it first: use that one. */
+  if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      sb_store_user_get_async (SB_STORE (object), SERVER_KEY_RECORD, cancellable,
+                               server_key_get_cb, g_steal_pointer (&task));
+      return;
+    }
+  return_store_error (task, error, NULL, NULL);
+}
+
+static void
+server_key_get_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbUser) user = sb_store_user_get_finish (SB_STORE (object), result, &error);
+  guint8 raw[SB_SERVER_KEY_BYTES];
+  g_autofree char *encoded = NULL;
+  g_autofree char *text = NULL;
+  gint64 now = g_get_real_time ();
+  GCancellable *cancellable;
+  GBytes *key;
+
+  if (user != NULL)
+    {
+      key = server_key_from_user (user);
+      if (key == NULL)
+        g_task_return_new_error (task, SB_ERROR, SB_ERROR_FAILED,
+                                 _("The server key kept in the store is damaged."));
+      else
+        g_task_return_pointer (task, key, (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (!g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND) || op->user != NULL)
+    {
+      return_store_error (task, error, NULL, NULL);
+      return;
+    }
+
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised");
+  randombytes_buf (raw, sizeof raw);
+  encoded = g_base64_encode (raw, sizeof raw);
+  sodium_memzero (raw, sizeof raw);
+  text = g_strconcat (SERVER_KEY_PREFIX, encoded, NULL);
+  op->user = sb_user_new (SERVER_KEY_RECORD, "-", text, "system", now, now);
+  cancellable = g_task_get_cancellable (task);
+  sb_store_user_create_async (SB_STORE (object), op->user, cancellable, server_key_create_cb,
+                              g_steal_pointer (&task));
+}
+
+/**
+ * sb_accounts_get_server_key_async:
+ *
+ * Gets the deployment's secret key: %SB_SERVER_KEY_BYTES random bytes that
+ * every front end on this store shares, made on first use. Web servers
+ * behind one load balancer sign what must verify on any of them with it
+ * (the CSRF tokens of logged-out forms).
+ */
+void
+sb_accounts_get_server_key_async (SbAccounts          *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Op *op;
+
+  g_return_if_fail (SB_IS_ACCOUNTS (self));
+
+  task = op_task_new (self, SB_SOURCE_TAG (sb_accounts_get_server_key_async), cancellable,
+                      callback, user_data, &op);
+  sb_store_user_get_async (self->store, SERVER_KEY_RECORD, cancellable, server_key_get_cb,
+                           g_steal_pointer (&task));
+}
+
+/**
+ * sb_accounts_get_server_key_finish:
+ *
+ * Returns: (transfer full): the key, or %NULL with @error set
+ */
+GBytes *
+sb_accounts_get_server_key_finish (SbAccounts    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -23,6 +23,7 @@ void        sb_accounts_sign_up_async          (SbAccounts           *self,
                                                 const char           *username,
                                                 const char           *email,
                                                 const char           *password,
+                                                const char           *client_address,
                                                 GCancellable         *cancellable,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);
@@ -59,6 +60,7 @@ void        sb_accounts_change_password_async  (SbAccounts           *self,
                                                 SbSession            *session,
                                                 const char           *old_password,
                                                 const char           *new_password,
+                                                const char           *client_address,
                                                 GCancellable         *cancellable,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);
@@ -74,6 +76,15 @@ SbUser     *sb_accounts_get_profile_finish     (SbAccounts           *self,
                                                 GAsyncResult         *result,
                                                 guint                *n_files,
                                                 guint64              *bytes_used,
+                                                GError              **error);
+
+#define SB_SERVER_KEY_BYTES 32
+void        sb_accounts_get_server_key_async   (SbAccounts           *self,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+GBytes     *sb_accounts_get_server_key_finish  (SbAccounts           *self,
+                                                GAsyncResult         *result,
                                                 GError              **error);
 
 char       *sb_accounts_hash_token             (const char           *token);

@@ -17,7 +17,7 @@ struct _SbThrottle
 {
   GObject     parent_instance;
   GMutex      lock;
-  GHashTable *entries;   /* "u\x1f<user>\x1f<addr>" or "a\x1f<addr>" -> Entry */
+  GHashTable *entries;   /* "u\x1f<user>\x1f<addr>", "a\x1f<addr>" or "r\x1f<addr>" -> Entry */
 };
 
 G_DEFINE_FINAL_TYPE (SbThrottle, sb_throttle, G_TYPE_OBJECT)
@@ -182,6 +182,48 @@ sb_throttle_succeeded (SbThrottle *self,
 
   locker = g_mutex_locker_new (&self->lock);
   g_hash_table_remove (self->entries, pkey);
+}
+
+/**
+ * sb_throttle_take:
+ * @limit: how many actions one address may take per %SB_THROTTLE_WINDOW
+ *
+ * Counts one costly action (an account created, a password hashed) from
+ * @address, unless @address already took @limit of them in the current
+ * window: counted and checked at once, so that a burst of simultaneous
+ * requests cannot all slip in before the first is counted.
+ *
+ * Returns: 0 if the action may go ahead (and is counted), otherwise how
+ *   many microseconds until the window starts afresh.
+ */
+gint64
+sb_throttle_take (SbThrottle *self,
+                  const char *address,
+                  guint       limit,
+                  gint64      now)
+{
+  g_autofree char *key = g_strdup_printf ("r\x1f%s", address ? address : "");
+  g_autoptr(GMutexLocker) locker = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (SB_IS_THROTTLE (self), 0);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (g_hash_table_size (self->entries) > SWEEP_THRESHOLD)
+    sweep (self, now);
+  /* last_failure is when the window began: the entry is forgotten, and the
+   * count starts again, a window later. */
+  entry = lookup (self, key, now);
+  if (entry == NULL)
+    {
+      entry = g_new0 (Entry, 1);
+      entry->last_failure = now;
+      g_hash_table_insert (self->entries, g_strdup (key), entry);
+    }
+  if (entry->failures >= limit)
+    return MAX (entry->last_failure + SB_THROTTLE_WINDOW - now, 1);
+  entry->failures++;
+  return 0;
 }
 
 guint

@@ -104,21 +104,51 @@ sb_validate_password (const char  *password,
   return TRUE;
 }
 
-/* Any UTF-8 except "/", NUL and control characters; at most 255 bytes; not
- * "." or "..". Names are stored in NFC so that a name typed on one system
- * and the same name typed on another are one file. */
+/* The invisible characters that change the direction of the text around
+ * them: "invoice\u202Efdp.exe" shows as "invoiceexe.pdf". A name is shown
+ * in many places (lists, dialogs, a shell); none of them should lie. */
+static gboolean
+is_bidi_control (gunichar c)
+{
+  return c == 0x061C ||                  /* ARABIC LETTER MARK */
+         c == 0x200E || c == 0x200F ||   /* LEFT-TO-RIGHT / RIGHT-TO-LEFT MARK */
+         (c >= 0x202A && c <= 0x202E) || /* embeddings, overrides, POP DIRECTIONAL FORMATTING */
+         (c >= 0x2066 && c <= 0x2069);   /* isolates, POP DIRECTIONAL ISOLATE */
+}
+
+/* Any UTF-8 except "/", NUL, control characters and direction controls; at
+ * most 255 bytes; not "." or "..". Names are stored in NFC so that a name
+ * typed on one system and the same name typed on another are one file. */
 char *
 sb_validate_file_name (const char  *name,
                        GError     **error)
 {
+  return sb_validate_file_name_len (name, -1, error);
+}
+
+/**
+ * sb_validate_file_name_len:
+ * @len: the length of @name in bytes, or -1 if it ends at its first NUL
+ *
+ * Like sb_validate_file_name(), for names that come with a length (decoded
+ * from a request, say) and so may hold a NUL, which is refused: cut there,
+ * "safe.txt\0.exe" would become another name than the one sent.
+ */
+char *
+sb_validate_file_name_len (const char  *name,
+                           gssize       len,
+                           GError     **error)
+{
   g_autofree char *nfc = NULL;
 
-  if (name == NULL || *name == '\0')
+  if (name == NULL || len == 0 || (len < 0 && *name == '\0'))
     return invalid (error, _("Please give the file a name.")), NULL;
-  if (!g_utf8_validate (name, -1, NULL))
+  if (len > 0 && memchr (name, '\0', (gsize) len) != NULL)
+    return invalid (error, _("A file name cannot contain control characters.")), NULL;
+  if (!g_utf8_validate (name, len, NULL))
     return invalid (error, _("The file name is not valid UTF-8 text.")), NULL;
 
-  nfc = g_utf8_normalize (name, -1, G_NORMALIZE_NFC);
+  nfc = g_utf8_normalize (name, len, G_NORMALIZE_NFC);
   if (nfc == NULL)
     return invalid (error, _("The file name is not valid UTF-8 text.")), NULL;
 
@@ -129,6 +159,10 @@ sb_validate_file_name (const char  *name,
         return invalid (error, _("A file name cannot contain “/”.")), NULL;
       if (g_unichar_iscntrl (c))
         return invalid (error, _("A file name cannot contain control characters.")), NULL;
+      if (is_bidi_control (c))
+        return invalid (error, _("A file name cannot contain invisible characters that change "
+                                 "the direction of text (such as U+202E), because they can "
+                                 "disguise what a file is.")), NULL;
     }
 
   if (strlen (nfc) > SB_FILE_NAME_MAX_BYTES)

@@ -24,6 +24,9 @@ gboolean  sb_validate_password     (const char  *password,
                                     GError     **error);
 char     *sb_validate_file_name    (const char  *name,
                                     GError     **error);
+char     *sb_validate_file_name_len (const char *name,
+                                     gssize      len,
+                                     GError    **error);
 char     *sb_validate_description  (const char  *description,
                                     GError     **error);
 

@@ -119,7 +119,7 @@ sb_sign_up_page_submit (SbSignUpPage *self)
                              gtk_editable_get_text (GTK_EDITABLE (self->username_row)),
                              gtk_editable_get_text (GTK_EDITABLE (self->email_row)),
                              gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
-                             self->cancellable, sign_up_cb, g_object_ref (self));
+                             NULL, self->cancellable, sign_up_cb, g_object_ref (self));
 }
 
 static void

@@ -114,6 +114,20 @@ open_store (SbConfig  *config,
   return sb_config_open_store_finish (config, result, error);
 }
 
+/* Shared by every server on the store, so that a logged-out form served by
+ * one is accepted by another behind the same load balancer. */
+static GBytes *
+load_server_key (SbAccounts  *accounts,
+                 GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_accounts_get_server_key_async (accounts, NULL, store_opened_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return sb_accounts_get_server_key_finish (accounts, result, error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,6 +138,10 @@ main (int   argc,
   gboolean secure_cookies = FALSE;
   gboolean quiet = FALSE;
   gboolean version = FALSE;
+  int header_timeout = 0;
+  int idle_timeout = 0;
+  int max_per_address = -1;
+  g_autoptr(GBytes) server_key = NULL;
   guint16 port = 0;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -142,6 +160,14 @@ main (int   argc,
     { "secure-cookies", 0, 0, G_OPTION_ARG_NONE, &secure_cookies,
       N_("Mark cookies Secure (when clients reach the server over HTTPS)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not log each request"), NULL },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+      N_("Seconds a client has to send a request's headers (default 10)"), N_("SECONDS") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      N_("Seconds a client may stay silent between requests or inside a body (default 75)"),
+      N_("SECONDS") },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
+      N_("Open connections allowed from one client address, 0 for no limit "
+         "(default 256; no limit with --behind-proxy)"), N_("N") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
     { NULL }
   };
@@ -174,6 +200,11 @@ main (int   argc,
       return 0;
     }
 
+  if (header_timeout < 0 || idle_timeout < 0)
+    {
+      g_printerr ("storagebox-server: %s\n", _("A timeout is a number of seconds."));
+      return 2;
+    }
   if (!parse_listen (listen ? listen : "127.0.0.1:5000", &address, &port, &error) ||
       !sb_config_load_with_options (config, &error) || !sb_config_validate (config, &error))
     {
@@ -189,12 +220,20 @@ main (int   argc,
     }
   accounts = sb_accounts_new (store);
   library = sb_library_new (store, sb_config_get_max_upload_size (config));
-  server = sb_web_server_new (accounts, library, &error);
+  server_key = load_server_key (accounts, &error);
+  if (server_key != NULL)
+    server = sb_web_server_new (accounts, library, &error);
   if (server == NULL)
     {
       g_printerr ("storagebox-server: %s\n", error->message);
       return 1;
     }
+  sb_web_server_set_form_key (server, server_key);
+  sb_web_server_set_timeouts (server, (guint) header_timeout, (guint) idle_timeout);
+  /* Behind a load balancer every connection comes from it. */
+  if (max_per_address < 0)
+    max_per_address = behind_proxy ? 0 : 256;
+  sb_web_server_set_max_connections_per_address (server, (guint) max_per_address);
   sb_web_server_set_behind_proxy (server, behind_proxy);
   sb_web_server_set_secure_cookies (server, secure_cookies);
   sb_web_server_set_log_requests (server, !quiet);

@@ -351,9 +351,12 @@ decode_browser_escapes (const char *s)
 }
 
 /* RFC 8187 ext-value: charset "'" [ language ] "'" value-chars. NULL when it
- * cannot be read, in which case the plain filename is used. */
+ * cannot be read, in which case the plain filename is used. A NUL cannot
+ * be given on as a C string ("safe.txt%00.exe" would arrive as "safe.txt"):
+ * @has_nul says so, and the part is refused. */
 static char *
-decode_ext_value (const char *value)
+decode_ext_value (const char *value,
+                  gboolean   *has_nul)
 {
   const char *q1 = strchr (value, '\'');
   const char *q2 = q1 != NULL ? strchr (q1 + 1, '\'') : NULL;
@@ -380,6 +383,9 @@ decode_ext_value (const char *value)
         g_string_append_c (raw, *p);
     }
 
+  *has_nul = memchr (raw->str, '\0', raw->len) != NULL;
+  if (*has_nul)
+    return NULL;
   charset_len = q1 - value;
   if (charset_len == 5 && g_ascii_strncasecmp (value, "utf-8", 5) == 0)
     return g_string_free (g_steal_pointer (&raw), FALSE);
@@ -590,7 +596,13 @@ begin_part (SbMultipartParser  *self,
     return malformed (error, _("Malformed form data: a field name is not valid UTF-8."));
 
   if (d.filename_ext != NULL)
-    filename = decode_ext_value (d.filename_ext);
+    {
+      gboolean has_nul = FALSE;
+
+      filename = decode_ext_value (d.filename_ext, &has_nul);
+      if (has_nul)
+        return malformed (error, _("Malformed form data: a file name holds a NUL character."));
+    }
   if (filename == NULL && d.filename != NULL)
     filename = d.backslashes ? g_strdup (d.filename) : decode_browser_escapes (d.filename);
   if (filename != NULL && !g_utf8_validate (filename, -1, NULL))

@@ -85,6 +85,75 @@ page_home (SbWebRequest *req)
   sb_web_respond_page (req, SOUP_STATUS_OK, "home", _("Home"), context, NULL);
 }
 
+/* A new session (after sign-up or log-in) replaces whatever session the
+ * request carried: that one ends in the store, not only in this browser,
+ * so a token someone planted or kept is worthless after the log-in. */
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  SbSession         *session;
+  char              *location;
+  const char        *flash_code;
+} SessionSwitch;
+
+static void
+session_switch_free (SessionSwitch *sw)
+{
+  g_object_unref (sw->msg);
+  g_object_unref (sw->session);
+  g_free (sw->location);
+  g_free (sw);
+}
+
+static void
+enter_session (SbWebRequest *req,
+               SbSession    *session,
+               const char   *location,
+               const char   *flash_code)
+{
+  sb_web_set_session_cookie (req, session);
+  sb_web_respond_redirect (req, location, flash_code,
+                           flash_code ? sb_session_get_username (session) : NULL);
+}
+
+static void
+old_session_ended_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  SessionSwitch *sw = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* It expires on its own if the store could not be reached now. */
+  if (!sb_accounts_log_out_finish (SB_ACCOUNTS (object), result, &error))
+    g_warning ("could not end the session a log-in replaced: %s", error->message);
+  enter_session (sb_web_request_get (sw->msg), sw->session, sw->location, sw->flash_code);
+  session_switch_free (sw);
+}
+
+static void
+switch_session (SbWebRequest *req,
+                SbSession    *session,
+                const char   *location,
+                const char   *flash_code)
+{
+  SessionSwitch *sw;
+
+  if (req->token == NULL || g_str_equal (req->token, sb_session_get_token (session)))
+    {
+      enter_session (req, session, location, flash_code);
+      return;
+    }
+  sw = g_new0 (SessionSwitch, 1);
+  sw->msg = g_object_ref (req->msg);
+  sw->session = g_object_ref (session);
+  sw->location = g_strdup (location);
+  sw->flash_code = flash_code;
+  sb_accounts_log_out_async (sb_web_server_get_accounts (req->server), req->token, NULL,
+                             old_session_ended_cb, sw);
+}
+
 /* Sign up */
 
 static void
@@ -117,8 +186,7 @@ sign_up_cb (GObject      *object,
       render_signup (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
-  sb_web_set_session_cookie (req, session);
-  sb_web_respond_redirect (req, "/profile", "welcome", sb_session_get_username (session));
+  switch_session (req, session, "/profile", "welcome");
 }
 
 static void
@@ -141,7 +209,8 @@ page_signup (SbWebRequest *req)
     }
   sb_accounts_sign_up_async (sb_web_server_get_accounts (req->server),
                              form_value (req, "username"), form_value (req, "email"),
-                             form_value (req, "password"), req->cancellable, sign_up_cb,
+                             form_value (req, "password"), req->client_address,
+                             req->cancellable, sign_up_cb,
                              g_object_ref (req->msg));
 }
 
@@ -178,8 +247,7 @@ log_in_cb (GObject      *object,
       render_login (req, sb_web_status_for_error (error), sb_web_error_message (error));
       return;
     }
-  sb_web_set_session_cookie (req, session);
-  sb_web_respond_redirect (req, safe_next (form_value (req, "next")), NULL, NULL);
+  switch_session (req, session, safe_next (form_value (req, "next")), NULL);
 }
 
 static void
@@ -434,7 +502,8 @@ page_password (SbWebRequest *req)
     }
   sb_accounts_change_password_async (sb_web_server_get_accounts (req->server), req->session,
                                      form_value (req, "current"), form_value (req, "new"),
-                                     req->cancellable, password_cb, g_object_ref (req->msg));
+                                     req->client_address, req->cancellable, password_cb,
+                                     g_object_ref (req->msg));
 }
 
 /* Edit and delete forms */

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 
 typedef struct _SbUpload SbUpload;
 
+/* Room for the form fields and multipart framing around an uploaded file:
+ * an upload's body may be this much larger than the largest file. */
+#define SB_WEB_FORM_OVERHEAD (1024 * 1024)
+
 /* One HTTP request while StorageBox works on it. It lives as data on its
  * SoupServerMessage; every asynchronous step holds a reference to the
  * message, so the request lives exactly as long as someone needs it. */
@@ -31,6 +35,7 @@ typedef struct
   GCancellable      *cancellable;   /* cancelled if the client goes away */
   SbUpload          *upload;
   gboolean           responded;
+  gboolean           answer_now;    /* answer without reading the body, then close */
   gint64             started;
   char              *id;
 } SbWebRequest;

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "sb-error.h"
+#include "sb-http-connection.h"
+#include "sb-http-listener.h"
+#include "sb-multipart-parser.h"
 #include "sb-templates.h"
 #include "sb-web-resources.h"
 #include "sb-web-server-private.h"
@@ -15,6 +18,11 @@
 #define FLASH_COOKIE "sb_flash"
 /* Forms other than uploads are a few fields; anything bigger is not ours. */
 #define MAX_FORM_BODY (64 * 1024)
+/* The logged-out CSRF token: 16 random bytes, when it was made (seconds,
+ * big-endian), and their MAC under the server key; base64url. */
+#define ANON_CSRF_NONCE 16
+#define ANON_CSRF_RAW (ANON_CSRF_NONCE + 8 + crypto_auth_BYTES)
+#define ANON_CSRF_MAX_AGE (24 * 60 * 60)
 
 /* Every response, whatever produced it. No inline script or style anywhere,
  * so the policy can be strict. */
@@ -24,15 +32,17 @@ static const char content_security_policy[] =
 
 struct _SbWebServer
 {
-  GObject      parent_instance;
-  SoupServer  *soup;
-  SbAccounts  *accounts;
-  SbLibrary   *library;
-  SbTemplates *templates;
-  gboolean     behind_proxy;
-  gboolean     secure_cookies;
-  gboolean     log_requests;
-  guint        active;
+  GObject         parent_instance;
+  SoupServer     *soup;
+  SbHttpListener *listener;
+  SbAccounts     *accounts;
+  SbLibrary      *library;
+  SbTemplates    *templates;
+  guint8          form_key[crypto_auth_KEYBYTES];
+  gboolean        behind_proxy;
+  gboolean        secure_cookies;
+  gboolean        log_requests;
+  guint           active;
 };
 
 G_DEFINE_FINAL_TYPE (SbWebServer, sb_web_server, G_TYPE_OBJECT)
@@ -99,6 +109,45 @@ client_address (SbWebServer       *self,
   return g_strdup (soup_server_message_get_remote_host (msg));
 }
 
+/* Logged-out CSRF tokens */
+
+static char *
+anon_csrf_new (SbWebServer *self)
+{
+  guint8 raw[ANON_CSRF_RAW];
+  guint64 now = (guint64) (g_get_real_time () / G_USEC_PER_SEC);
+  char out[sodium_base64_ENCODED_LEN (ANON_CSRF_RAW, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+
+  randombytes_buf (raw, ANON_CSRF_NONCE);
+  for (guint i = 0; i < 8; i++)
+    raw[ANON_CSRF_NONCE + i] = (guint8) (now >> (56 - 8 * i));
+  crypto_auth (raw + ANON_CSRF_NONCE + 8, raw, ANON_CSRF_NONCE + 8, self->form_key);
+  sodium_bin2base64 (out, sizeof out, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return g_strdup (out);
+}
+
+/* Only a token this deployment made, in the last day: a cookie planted by
+ * someone else (or kept for long) is replaced, not believed. */
+static gboolean
+anon_csrf_is_valid (SbWebServer *self,
+                    const char  *token)
+{
+  guint8 raw[ANON_CSRF_RAW];
+  gsize len = 0;
+  guint64 made = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (sodium_base642bin (raw, sizeof raw, token, strlen (token), NULL, &len, NULL,
+                         sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      len != sizeof raw ||
+      crypto_auth_verify (raw + ANON_CSRF_NONCE + 8, raw, ANON_CSRF_NONCE + 8,
+                          self->form_key) != 0)
+    return FALSE;
+  for (guint i = 0; i < 8; i++)
+    made = made << 8 | raw[ANON_CSRF_NONCE + i];
+  return made <= (guint64) now + 300 && (guint64) now - MIN (made, (guint64) now) <= ANON_CSRF_MAX_AGE;
+}
+
 static void
 read_cookies (SbWebRequest *req)
 {
@@ -112,7 +161,7 @@ read_cookies (SbWebRequest *req)
   cookies = soup_header_parse_semi_param_list (header);
   if ((value = g_hash_table_lookup (cookies, SESSION_COOKIE)) && *value)
     req->token = g_strdup (value);
-  if ((value = g_hash_table_lookup (cookies, CSRF_COOKIE)) && strlen (value) == 43)
+  if ((value = g_hash_table_lookup (cookies, CSRF_COOKIE)) && anon_csrf_is_valid (req->server, value))
     req->anon_csrf = g_strdup (value);
   if ((value = g_hash_table_lookup (cookies, FLASH_COOKIE)) && *value)
     req->flash_cookie = g_strdup (value);
@@ -214,7 +263,7 @@ sb_web_request_csrf (SbWebRequest *req)
     return sb_session_get_csrf (req->session);
   if (req->anon_csrf == NULL)
     {
-      req->anon_csrf = sb_random_token ();
+      req->anon_csrf = anon_csrf_new (req->server);
       req->new_anon_csrf = TRUE;
     }
   return req->anon_csrf;
@@ -311,21 +360,109 @@ add_cookie (SbWebRequest *req,
   soup_message_headers_append (headers, "Set-Cookie", cookie);
 }
 
+static void log_request (SbWebServer       *self,
+                         SoupServerMessage *msg,
+                         gboolean           aborted);
+
+static void
+append_security_headers (GString *out)
+{
+  g_string_append_printf (out,
+                          "Content-Security-Policy: %s\r\n"
+                          "X-Content-Type-Options: nosniff\r\n"
+                          "X-Frame-Options: DENY\r\n"
+                          "Referrer-Policy: same-origin\r\n",
+                          content_security_policy);
+}
+
+/* The response libsoup would write, written by hand: libsoup 3.2 answers
+ * only after reading the whole request body. */
+static GBytes *
+serialize_response (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  gboolean head = g_str_equal (soup_server_message_get_method (msg), "HEAD");
+  guint status = soup_server_message_get_status (msg);
+  const char *reason = soup_server_message_get_reason_phrase (msg);
+  GString *out = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name;
+  const char *value;
+
+  soup_message_headers_replace (headers, "Connection", "close");
+  soup_message_headers_set_content_length (headers, (goffset) g_bytes_get_size (body));
+  g_string_append_printf (out, "HTTP/1.1 %u %s\r\n", status,
+                          reason ? reason : soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    g_string_append_printf (out, "%s: %s\r\n", name, value);
+  g_string_append (out, "\r\n");
+  if (!head)
+    g_string_append_len (out, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body));
+  return g_string_free_to_bytes (out);
+}
+
+/* Answers at once and closes the connection, without reading the body. */
+static void
+respond_now (SbWebRequest *req)
+{
+  SbHttpConnection *connection = sb_http_connection_for_message (req->msg);
+  g_autoptr(SbHttpConnection) hold = connection ? g_object_ref (connection) : NULL;
+  g_autoptr(SoupServerMessage) msg = g_object_ref (req->msg);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GIOStream) stolen = NULL;
+
+  if (connection == NULL)
+    {
+      /* Not one of ours (cannot happen): libsoup reads the body first. */
+      soup_server_message_unpause (req->msg);
+      return;
+    }
+  response = serialize_response (msg);
+  log_request (req->server, msg, FALSE);
+  stolen = soup_server_message_steal_connection (msg);
+  sb_http_connection_answer_and_close (connection, response);
+}
+
 static void
 finish_response (SbWebRequest *req)
 {
   if (req->new_anon_csrf)
-    add_cookie (req, CSRF_COOKIE, req->anon_csrf, 24 * 60 * 60);
+    add_cookie (req, CSRF_COOKIE, req->anon_csrf, ANON_CSRF_MAX_AGE);
   /* A cookie that named no valid session is dropped (only once we looked:
    * an early refusal never checked it). */
   if (req->token && req->session == NULL && req->session_checked)
     add_cookie (req, SESSION_COOKIE, "", 0);
   req->responded = TRUE;
-  soup_server_message_unpause (req->msg);
+  if (req->answer_now)
+    respond_now (req);
+  else
+    soup_server_message_unpause (req->msg);
 }
 
-static char *
-flash_text (const char *cookie)
+/* A flash message as the header template shows it: the text before the
+ * name, the name (shown isolated, in <bdi>, so that a right-to-left name
+ * cannot reorder the sentence around it), and the text after it. */
+static JsonObject *
+flash_object (const char *kind,
+              const char *role,
+              const char *before,
+              const char *name,
+              const char *after)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "kind", kind);
+  json_object_set_string_member (object, "role", role);
+  json_object_set_string_member (object, "text", before);
+  json_object_set_string_member (object, "name", name ? name : "");
+  json_object_set_string_member (object, "after", after ? after : "");
+  return object;
+}
+
+static JsonObject *
+flash_from_cookie (const char *cookie)
 {
   g_autofree char *code = g_strdup (cookie);
   g_autofree char *arg = NULL;
@@ -346,16 +483,17 @@ flash_text (const char *cookie)
   for (guint i = 0; i < G_N_ELEMENTS (flash_messages); i++)
     if (g_str_equal (code, flash_messages[i].code))
       {
+        /* The formats are the constants above (translated), never input. */
         const char *format = _(flash_messages[i].format);
-        if (strstr (format, "%s") == NULL)
-          return g_strdup (format);
+        const char *at = strstr (format, "%s");
+        g_autofree char *before = NULL;
+
+        if (at == NULL)
+          return flash_object ("success", "status", format, NULL, NULL);
         if (arg == NULL)
           return NULL;
-        /* The formats are the constants above (translated), never input. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        return g_strdup_printf (format, arg);
-#pragma GCC diagnostic pop
+        before = g_strndup (format, (gsize) (at - format));
+        return flash_object ("success", "status", before, arg, at + 2);
       }
   return NULL;
 }
@@ -386,7 +524,7 @@ sb_web_respond_page (SbWebRequest *req,
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) html = NULL;
-  g_autofree char *flash = NULL;
+  JsonObject *flash = NULL;
 
   g_return_if_fail (!req->responded);
 
@@ -400,21 +538,11 @@ sb_web_respond_page (SbWebRequest *req,
     }
 
   if (error_message)
-    {
-      JsonObject *object = json_object_new ();
-      json_object_set_string_member (object, "kind", "error");
-      json_object_set_string_member (object, "role", "alert");
-      json_object_set_string_member (object, "text", error_message);
-      json_object_set_object_member (context, "flash", object);
-    }
-  else if (req->flash_cookie && (flash = flash_text (req->flash_cookie)))
-    {
-      JsonObject *object = json_object_new ();
-      json_object_set_string_member (object, "kind", "success");
-      json_object_set_string_member (object, "role", "status");
-      json_object_set_string_member (object, "text", flash);
-      json_object_set_object_member (context, "flash", object);
-    }
+    flash = flash_object ("error", "alert", error_message, NULL, NULL);
+  else if (req->flash_cookie)
+    flash = flash_from_cookie (req->flash_cookie);
+  if (flash)
+    json_object_set_object_member (context, "flash", flash);
   if (req->flash_cookie)
     add_cookie (req, FLASH_COOKIE, "", 0);
 
@@ -458,24 +586,35 @@ sb_web_respond_redirect (SbWebRequest *req,
   finish_response (req);
 }
 
+static const char *
+error_heading (guint status)
+{
+  switch (status)
+    {
+    case SOUP_STATUS_NOT_FOUND: return _("Not found");
+    case SOUP_STATUS_FORBIDDEN: return _("Not allowed");
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE:
+    case 431: /* Request Header Fields Too Large */
+      return _("Too large");
+    case SOUP_STATUS_REQUEST_TIMEOUT: return _("Too slow");
+    case SOUP_STATUS_SERVICE_UNAVAILABLE: return _("Temporarily unavailable");
+    case SOUP_STATUS_INSUFFICIENT_STORAGE: return _("The disk is full");
+    case SOUP_STATUS_METHOD_NOT_ALLOWED:
+    case SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE:
+    case SOUP_STATUS_HTTP_VERSION_NOT_SUPPORTED:
+      return _("Not supported");
+    default: return status >= 500 ? _("Something went wrong") : _("That did not work");
+    }
+}
+
 void
 sb_web_respond_error (SbWebRequest *req,
                       guint         status,
                       const char   *message)
 {
   g_autoptr(JsonObject) context = sb_web_context_new ();
-  const char *heading;
+  const char *heading = error_heading (status);
 
-  switch (status)
-    {
-    case SOUP_STATUS_NOT_FOUND: heading = _("Not found"); break;
-    case SOUP_STATUS_FORBIDDEN: heading = _("Not allowed"); break;
-    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE: heading = _("Too large"); break;
-    case SOUP_STATUS_SERVICE_UNAVAILABLE: heading = _("Temporarily unavailable"); break;
-    case SOUP_STATUS_INSUFFICIENT_STORAGE: heading = _("The disk is full"); break;
-    case SOUP_STATUS_METHOD_NOT_ALLOWED: heading = _("Not supported"); break;
-    default: heading = status >= 500 ? _("Something went wrong") : _("That did not work");
-    }
   json_object_set_string_member (context, "heading", heading);
   json_object_set_string_member (context, "message", message);
   json_object_set_string_member (context, "back", req->session ? "/files" : "/");
@@ -566,6 +705,7 @@ request_started_cb (SoupServer        *server,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
+  /* Keep in step with append_security_headers(). */
   soup_message_headers_replace (headers, "Content-Security-Policy", content_security_policy);
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
@@ -644,22 +784,138 @@ request_aborted_cb (SoupServer        *server,
     }
 }
 
-static gboolean
-reject_early (SoupServerMessage *msg,
-              guint              status,
-              const char        *text)
+/* Request intake: before a request reaches libsoup, whether it may have a
+ * body and how large. Framing itself is the intake's (sb-http-intake.c). */
+static void
+body_policy (const SbHttpHead *head,
+             SbHttpVerdict    *verdict,
+             gpointer          user_data)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SbWebServer *self = user_data;
 
-  soup_message_headers_replace (headers, "Connection", "close");
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, text,
-                                    strlen (text));
-  return TRUE;
+  if (sb_web_upload_is_route (head->method, head->path))
+    {
+      guint64 max_file = sb_library_get_max_file_size (self->library);
+      g_autofree char *limit = g_format_size_full (max_file, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *boundary = sb_multipart_boundary_from_content_type (head->content_type,
+                                                                          NULL);
+
+      verdict->max_body = max_file + SB_WEB_FORM_OVERHEAD;
+      verdict->too_large_message = g_strdup_printf (_("The file is too large: the limit is %s."),
+                                                    limit);
+      if (boundary == NULL)
+        {
+          verdict->status = SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE;
+          verdict->message = g_strdup (_("Files must be sent as multipart/form-data."));
+        }
+      return;
+    }
+
+  if (g_str_equal (head->method, "POST"))
+    {
+      verdict->max_body = MAX_FORM_BODY;
+      verdict->too_large_message = g_strdup (_("That form is too large."));
+      if (head->body == SB_HTTP_BODY_CHUNKED)
+        {
+          verdict->status = SOUP_STATUS_LENGTH_REQUIRED;
+          verdict->message = g_strdup (_("Forms must be sent with a length."));
+        }
+      return;
+    }
+
+  /* No other request of ours has a body. */
+  verdict->max_body = 0;
+  verdict->too_large_message = g_strdup (_("This request cannot have a body."));
+  if (head->body == SB_HTTP_BODY_CHUNKED)
+    {
+      verdict->status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+      verdict->message = g_strdup (verdict->too_large_message);
+    }
 }
 
-/* After the headers, before the body: uploads start streaming here, and
- * bodies that are too big are refused before they are read. */
+/* The page for a request the intake refused, with every header a page of
+ * ours has. */
+static GBytes *
+render_answer (guint       status,
+               const char *message,
+               gboolean    head_only,
+               gpointer    user_data)
+{
+  SbWebServer *self = user_data;
+  g_autoptr(JsonObject) context = sb_web_context_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GBytes) html = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = soup_date_time_to_string (now, SOUP_DATE_HTTP);
+  const char *heading = error_heading (status);
+  GString *out = g_string_new (NULL);
+
+  json_object_set_string_member (context, "title", heading);
+  json_object_set_string_member (context, "csrf", "");
+  json_object_set_string_member (context, "heading", heading);
+  json_object_set_string_member (context, "message", message);
+  json_object_set_string_member (context, "back", "/");
+  json_object_set_string_member (context, "back_text", _("Back to the start"));
+  json_node_take_object (root, json_object_ref (context));
+  html = sb_templates_render (self->templates, "error", root, NULL);
+  if (html == NULL)
+    html = g_bytes_new (message, strlen (message));
+
+  g_string_append_printf (out, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  g_string_append_printf (out, "Date: %s\r\nServer: StorageBox\r\n", date);
+  g_string_append (out, "Content-Type: text/html; charset=utf-8\r\n"
+                        "Cache-Control: no-store\r\nConnection: close\r\n");
+  append_security_headers (out);
+  g_string_append_printf (out, "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+                          g_bytes_get_size (html));
+  if (!head_only)
+    g_string_append_len (out, g_bytes_get_data (html, NULL), (gssize) g_bytes_get_size (html));
+  return g_string_free_to_bytes (out);
+}
+
+static void
+refused_cb (SbHttpListener *listener,
+            const char     *method,
+            const char     *path,
+            guint           status,
+            const char     *client,
+            const char     *message,
+            gpointer        user_data)
+{
+  SbWebServer *self = user_data;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *line = NULL;
+
+  if (!self->log_requests)
+    return;
+  time = g_date_time_new_now_utc ();
+  now = g_date_time_format_iso8601 (time);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, now);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, method ? method : "?");
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder,
+                                 path && g_utf8_validate (path, -1, NULL) ? path : "?");
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, status);
+  json_builder_set_member_name (builder, "client");
+  json_builder_add_string_value (builder, client ? client : "");
+  json_builder_set_member_name (builder, "refused");
+  json_builder_add_string_value (builder, message ? message : "");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  g_print ("%s\n", line);
+}
+
+/* After the headers, before the body (which the intake already judged):
+ * uploads start streaming here. */
 static void
 early_handler (SoupServer        *server,
                SoupServerMessage *msg,
@@ -668,25 +924,12 @@ early_handler (SoupServer        *server,
                gpointer           user_data)
 {
   SbWebServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *method = soup_server_message_get_method (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   SbWebRequest *req;
 
-  if (sb_web_upload_is_route (method, path))
+  if (sb_web_upload_is_route (soup_server_message_get_method (msg), path))
     {
       req = sb_web_request_ensure (self, msg, path, query);
       sb_web_upload_begin (req);
-      return;
-    }
-
-  if (g_str_equal (method, "POST"))
-    {
-      if (encoding != SOUP_ENCODING_CONTENT_LENGTH)
-        reject_early (msg, SOUP_STATUS_LENGTH_REQUIRED, _("Forms must be sent with a length.\n"));
-      else if (length > MAX_FORM_BODY)
-        reject_early (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("That form is too large.\n"));
     }
 }
 
@@ -738,8 +981,11 @@ sb_web_server_dispose (GObject *object)
 {
   SbWebServer *self = SB_WEB_SERVER (object);
 
+  /* libsoup lets go of its connections first; the listener then closes
+   * whatever is left. */
   if (self->soup)
     soup_server_disconnect (self->soup);
+  g_clear_object (&self->listener);
   g_clear_object (&self->soup);
   g_clear_object (&self->accounts);
   g_clear_object (&self->library);
@@ -757,6 +1003,10 @@ static void
 sb_web_server_init (SbWebServer *self)
 {
   self->log_requests = TRUE;
+  /* Until sb_web_server_set_form_key(): good for one server on its own. */
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised");
+  crypto_auth_keygen (self->form_key);
 }
 
 SbWebServer *
@@ -787,6 +1037,12 @@ sb_web_server_new (SbAccounts  *accounts,
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_aborted_cb), self);
   soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler, self, NULL);
+
+  self->listener = sb_http_listener_new (self->soup, body_policy, self, error);
+  if (self->listener == NULL)
+    return NULL;
+  sb_http_listener_set_answer_func (self->listener, render_answer, self);
+  g_signal_connect (self->listener, "refused", G_CALLBACK (refused_cb), self);
   return g_steal_pointer (&self);
 }
 
@@ -826,6 +1082,47 @@ sb_web_server_set_log_requests (SbWebServer *self,
   self->log_requests = log_requests;
 }
 
+/**
+ * sb_web_server_set_form_key:
+ * @key: crypto_auth_KEYBYTES bytes, the same for every server of the
+ *   deployment ([method@Sb.Accounts.get_server_key_async])
+ *
+ * The key that signs the CSRF tokens of logged-out forms, so that a token
+ * made by one server behind a load balancer is good on all of them.
+ */
+void
+sb_web_server_set_form_key (SbWebServer *self,
+                            GBytes      *key)
+{
+  g_return_if_fail (SB_IS_WEB_SERVER (self));
+  g_return_if_fail (key != NULL && g_bytes_get_size (key) == sizeof self->form_key);
+  memcpy (self->form_key, g_bytes_get_data (key, NULL), sizeof self->form_key);
+}
+
+/**
+ * sb_web_server_set_timeouts:
+ * @header_timeout: seconds a client has to send a request's head (0: 10)
+ * @idle_timeout: seconds a client may stay silent between requests or in
+ *   the middle of a body (0: 75, more than a load balancer's usual 60)
+ */
+void
+sb_web_server_set_timeouts (SbWebServer *self,
+                            guint        header_timeout,
+                            guint        idle_timeout)
+{
+  g_return_if_fail (SB_IS_WEB_SERVER (self));
+  sb_http_listener_set_timeouts (self->listener, header_timeout, idle_timeout);
+}
+
+/* 0: no limit (behind a load balancer, every connection comes from it). */
+void
+sb_web_server_set_max_connections_per_address (SbWebServer *self,
+                                               guint        max)
+{
+  g_return_if_fail (SB_IS_WEB_SERVER (self));
+  sb_http_listener_set_max_connections_per_address (self->listener, max);
+}
+
 gboolean
 sb_web_server_listen (SbWebServer  *self,
                       const char   *address,
@@ -845,27 +1142,14 @@ sb_web_server_listen (SbWebServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (inet, port);
-  return soup_server_listen (self->soup, socket_address, 0, error);
+  return sb_http_listener_listen (self->listener, socket_address, error);
 }
 
 guint16
 sb_web_server_get_port (SbWebServer *self)
 {
-  GSList *listeners;
-  guint16 port = 0;
-
   g_return_val_if_fail (SB_IS_WEB_SERVER (self), 0);
-
-  /* Not soup_server_get_uris(): libsoup 3.2 leaks an address in it. */
-  listeners = soup_server_get_listeners (self->soup);
-  if (listeners)
-    {
-      g_autoptr(GSocketAddress) address = g_socket_get_local_address (listeners->data, NULL);
-      if (G_IS_INET_SOCKET_ADDRESS (address))
-        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-    }
-  g_slist_free (listeners);
-  return port;
+  return sb_http_listener_get_port (self->listener);
 }
 
 /* For a graceful stop: new connections are refused while the requests in
@@ -873,14 +1157,8 @@ sb_web_server_get_port (SbWebServer *self)
 void
 sb_web_server_stop_listening (SbWebServer *self)
 {
-  GSList *listeners;
-
   g_return_if_fail (SB_IS_WEB_SERVER (self));
-
-  listeners = soup_server_get_listeners (self->soup);
-  for (GSList *l = listeners; l; l = l->next)
-    g_socket_close (l->data, NULL);
-  g_slist_free (listeners);
+  sb_http_listener_stop (self->listener);
 }
 
 guint

@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (SbWebServer, sb_web_server, SB, WEB_SERVER, GObject)
 /* The headless web front end: every StorageBox page as server-rendered HTML
  * over libsoup, for browsers, with no JavaScript needed. Request bodies and
  * downloads are streamed; the largest upload is the library's maximum file
- * size. */
+ * size. Connections come in through an SbHttpListener, whose intake
+ * refuses malformed or oversized requests before libsoup reads them. */
 SbWebServer *sb_web_server_new                 (SbAccounts   *accounts,
                                                 SbLibrary    *library,
                                                 GError      **error);
@@ -24,6 +25,13 @@ void         sb_web_server_set_secure_cookies  (SbWebServer  *self,
                                                 gboolean      secure);
 void         sb_web_server_set_log_requests    (SbWebServer  *self,
                                                 gboolean      log_requests);
+void         sb_web_server_set_form_key        (SbWebServer  *self,
+                                                GBytes       *key);
+void         sb_web_server_set_timeouts        (SbWebServer  *self,
+                                                guint         header_timeout,
+                                                guint         idle_timeout);
+void         sb_web_server_set_max_connections_per_address (SbWebServer *self,
+                                                            guint        max);
 gboolean     sb_web_server_listen              (SbWebServer  *self,
                                                 const char   *address,
                                                 guint16       port,

@@ -19,14 +19,18 @@
  * The CSRF field must come before the file (our forms put it first), so no
  * byte is stored for a forged request.
  *
- * Once something is wrong, the rest of the body is read and thrown away
- * (its length is bounded by the limit), then the form is shown again with
- * the message: the browser gets a page, not a reset connection. A body with
- * no length that runs past the limit is cut off. */
+ * How long the body may be was decided before it started, by the request
+ * intake (sb-http-intake.c, with the limit from sb-web-server.c): this code
+ * only ever sees bodies within it. A request refused before its body is
+ * read (not logged in) is answered at once and its connection closed. Once
+ * something is wrong in the middle of the body, the rest is read and
+ * thrown away (bounded by that limit, and never kept), then the form is
+ * shown again with the message: the browser gets a page, not a reset
+ * connection. */
 
-/* Room for the form fields and multipart framing around the file. */
-#define FORM_OVERHEAD (1024 * 1024)
 #define MAX_FIELD_SIZE (64 * 1024)
+/* All text fields together: our forms send a few hundred bytes. */
+#define MAX_FIELDS_SIZE (64 * 1024)
 #define PIPE_HIGH_WATER (4 * 1024 * 1024)
 
 typedef enum {
@@ -39,14 +43,13 @@ struct _SbUpload
   FormKind           kind;
   SoupServerMessage *msg;             /* borrowed: the upload is the message's */
   char              *path_name;       /* the file being edited */
-  guint64            limit;
-  guint64            received;
   gulong             got_chunk_id;
 
   SbMultipartParser *parser;
   GHashTable        *fields;          /* name -> value, for the text fields */
   char              *field_name;
   GString           *field_value;
+  gsize              fields_size;     /* every text field's bytes so far */
   gboolean           in_file;
   gboolean           seen_file;
   gboolean           skip_file;       /* edit form with no new content */
@@ -291,6 +294,15 @@ part_data (SbMultipartParser  *parser,
                    upload->field_name);
       return FALSE;
     }
+  /* Each field within its limit is not enough: a thousand of them would
+   * still be held at once. */
+  upload->fields_size += len;
+  if (upload->fields_size > MAX_FIELDS_SIZE)
+    {
+      reject (upload, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("The form is too large."));
+      g_set_error_literal (error, SB_ERROR, SB_ERROR_TOO_LARGE, _("The form is too large."));
+      return FALSE;
+    }
   g_string_append_len (upload->field_value, (const char *) data, (gssize) len);
   return TRUE;
 }
@@ -335,32 +347,6 @@ static const SbMultipartCallbacks callbacks = {
 /* Body */
 
 static void
-cut_off (SbWebRequest *req)
-{
-  static const char response[] =
-    "HTTP/1.1 413 Content Too Large\r\n"
-    "Content-Type: text/plain; charset=utf-8\r\n"
-    "Connection: close\r\n"
-    "Content-Length: 24\r\n"
-    "\r\n"
-    "The upload is too large\n";
-  SbUpload *upload = req->upload;
-  g_autoptr(GIOStream) stream = NULL;
-
-  g_clear_signal_handler (&upload->got_chunk_id, req->msg);
-  reject (upload, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large");
-  g_cancellable_cancel (req->cancellable);
-  stream = soup_server_message_steal_connection (req->msg);
-  if (stream)
-    {
-      /* A few bytes into an idle socket buffer: this does not block. */
-      g_output_stream_write_all (g_io_stream_get_output_stream (stream), response,
-                                 strlen (response), NULL, NULL, NULL);
-      g_io_stream_close (stream, NULL, NULL);
-    }
-}
-
-static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
@@ -371,12 +357,6 @@ got_chunk_cb (SoupServerMessage *msg,
   gsize size;
   const guint8 *data = g_bytes_get_data (chunk, &size);
 
-  upload->received += size;
-  if (upload->received > upload->limit)
-    {
-      cut_off (req);
-      return;
-    }
   if (upload->reject_status != 0)
     return;
   /* A callback may have rejected the request already, with its reason. */
@@ -390,34 +370,33 @@ got_chunk_cb (SoupServerMessage *msg,
     }
 }
 
-static void
-upload_authenticated (SbWebRequest *req)
-{
-  SbUpload *upload = req->upload;
-
-  if (req->session == NULL)
-    reject (upload, SOUP_STATUS_UNAUTHORIZED, _("Your session has ended. Please log in again."));
-  /* Now read the body. */
-  soup_server_message_unpause (req->msg);
-}
-
+/* The body is not read at all: the answer goes out now, and the
+ * connection closes after it. */
 static void
 refuse_now (SbWebRequest *req,
             guint         status,
             const char   *message)
 {
-  /* The body is not read at all: libsoup answers once the early handler
-   * returns, and closes the connection. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
-                                "Connection", "close");
-  soup_server_message_pause (req->msg);
+  g_clear_signal_handler (&req->upload->got_chunk_id, req->msg);
+  req->answer_now = TRUE;
   sb_web_respond_error (req, status, message);
+}
+
+static void
+upload_authenticated (SbWebRequest *req)
+{
+  if (req->session == NULL)
+    {
+      refuse_now (req, SOUP_STATUS_UNAUTHORIZED, _("Your session has ended. Please log in again."));
+      return;
+    }
+  /* Now read the body. */
+  soup_server_message_unpause (req->msg);
 }
 
 void
 sb_web_upload_begin (SbWebRequest *req)
 {
-  SbLibrary *library = sb_web_server_get_library (req->server);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   const char *content_type = soup_message_headers_get_one (headers, "Content-Type");
   g_autoptr(GError) error = NULL;
@@ -428,7 +407,6 @@ sb_web_upload_begin (SbWebRequest *req)
   req->upload = upload;
   upload->msg = req->msg;
   upload->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  upload->limit = sb_library_get_max_file_size (library) + FORM_OVERHEAD;
   if (g_str_equal (req->path, "/upload"))
     upload->kind = FORM_UPLOAD;
   else
@@ -437,20 +415,13 @@ sb_web_upload_begin (SbWebRequest *req)
       sb_web_parse_file_path (req->path, &upload->path_name, NULL);
     }
 
+  /* The intake let only multipart/form-data in; this is the same rule. */
   boundary = sb_multipart_boundary_from_content_type (content_type, &error);
   if (boundary == NULL)
     {
+      soup_server_message_pause (req->msg);
       refuse_now (req, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                   _("Files must be sent as multipart/form-data."));
-      return;
-    }
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      (guint64) soup_message_headers_get_content_length (headers) > upload->limit)
-    {
-      g_autofree char *limit = g_format_size_full (sb_library_get_max_file_size (library), G_FORMAT_SIZE_IEC_UNITS);
-      g_autofree char *message = g_strdup_printf (_("The file is too large: the limit is %s."),
-                                                  limit);
-      refuse_now (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, message);
       return;
     }
 

@@ -38,17 +38,28 @@ fixture_teardown (Fixture       *f,
 }
 
 static SbSession *
+sign_up_from (Fixture    *f,
+              const char *username,
+              const char *email,
+              const char *password,
+              const char *address,
+              GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_accounts_sign_up_async (f->accounts, username, email, password, address, NULL,
+                             sb_test_result_cb, &result);
+  return sb_accounts_sign_up_finish (f->accounts, sb_test_await (&result), error);
+}
+
+static SbSession *
 sign_up (Fixture    *f,
          const char *username,
          const char *email,
          const char *password,
          GError    **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  sb_accounts_sign_up_async (f->accounts, username, email, password, NULL, sb_test_result_cb,
-                             &result);
-  return sb_accounts_sign_up_finish (f->accounts, sb_test_await (&result), error);
+  return sign_up_from (f, username, email, password, NULL, error);
 }
 
 static SbSession *
@@ -88,17 +99,28 @@ log_out (Fixture    *f,
 }
 
 static gboolean
+change_password_from (Fixture    *f,
+                      SbSession  *session,
+                      const char *old_password,
+                      const char *new_password,
+                      const char *address,
+                      GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_accounts_change_password_async (f->accounts, session, old_password, new_password, address,
+                                     NULL, sb_test_result_cb, &result);
+  return sb_accounts_change_password_finish (f->accounts, sb_test_await (&result), error);
+}
+
+static gboolean
 change_password (Fixture    *f,
                  SbSession  *session,
                  const char *old_password,
                  const char *new_password,
                  GError    **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  sb_accounts_change_password_async (f->accounts, session, old_password, new_password, NULL,
-                                     sb_test_result_cb, &result);
-  return sb_accounts_change_password_finish (f->accounts, sb_test_await (&result), error);
+  return change_password_from (f, session, old_password, new_password, "10.0.0.1", error);
 }
 
 static SbUser *
@@ -222,7 +244,7 @@ test_sign_up_race (Fixture       *f,
 
   /* The original checked, then wrote: two at once both "succeeded". */
   for (guint i = 0; i < 6; i++)
-    sb_accounts_sign_up_async (f->accounts, "racer", "r@example.com", "password-x", NULL,
+    sb_accounts_sign_up_async (f->accounts, "racer", "r@example.com", "password-x", NULL, NULL,
                                race_cb, &race);
   while (race.done < 6)
     g_main_context_iteration (NULL, TRUE);
@@ -399,6 +421,139 @@ test_change_password (Fixture       *f,
   g_assert_nonnull (after);
 }
 
+/* Wrong current passwords are counted per account and address, like
+ * log-ins: they used to be counted under one key for everyone, so eleven
+ * accounts times five mistakes locked every user out of changing theirs. */
+static void
+test_change_password_throttled (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(SbSession) kim = sign_up (f, "kim", "k@example.com", "kim-password", NULL);
+  g_autoptr(SbSession) lee = sign_up (f, "lee", "l@example.com", "lee-password", NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < SB_THROTTLE_FREE_FAILURES; i++)
+    {
+      g_assert_false (change_password_from (f, kim, "guess", "new-password", "203.0.113.5",
+                                            &error));
+      g_assert_error (error, SB_ERROR, SB_ERROR_BAD_CREDENTIALS);
+      g_clear_error (&error);
+    }
+  g_assert_false (change_password_from (f, kim, "kim-password", "new-password", "203.0.113.5",
+                                        &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_THROTTLED);
+  g_clear_error (&error);
+
+  /* Another user, even from the same address, is not affected... */
+  g_assert_true (change_password_from (f, lee, "lee-password", "lee-new-password",
+                                       "203.0.113.5", &error));
+  g_assert_no_error (error);
+  /* ...nor Kim from elsewhere, nor Kim's log-ins. */
+  g_assert_true (change_password_from (f, kim, "kim-password", "kim-new-password",
+                                       "198.51.100.7", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(SbSession) again = log_in (f, "kim", "kim-new-password", "203.0.113.5", &error);
+    g_assert_no_error (error);
+  }
+
+  /* Many accounts failing from many addresses lock out none of the others. */
+  for (guint u = 0; u < 11; u++)
+    {
+      g_autofree char *name = g_strdup_printf ("many%u", u);
+      g_autofree char *email = g_strdup_printf ("many%u@example.com", u);
+      g_autofree char *address = g_strdup_printf ("192.0.2.%u", u + 1);
+      g_autoptr(SbSession) session = sign_up (f, name, email, "many-password", NULL);
+
+      for (guint i = 0; i < SB_THROTTLE_FREE_FAILURES; i++)
+        {
+          g_assert_false (change_password_from (f, session, "guess", "new-password", address,
+                                                NULL));
+        }
+    }
+  g_assert_true (change_password_from (f, lee, "lee-new-password", "lee-third-password",
+                                       "198.51.100.8", &error));
+  g_assert_no_error (error);
+}
+
+/* Each new account costs a hash: one address gets SB_THROTTLE_SIGN_UPS of
+ * them per window, refused before hashing; other addresses, and the
+ * desktop app and command line (no address), are not counted. */
+static void
+test_sign_up_throttled (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbSession) refused = NULL;
+  g_autoptr(SbSession) other = NULL;
+  g_autoptr(SbSession) local = NULL;
+  g_autoptr(SbUser) missing = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 started;
+
+  for (guint i = 0; i < SB_THROTTLE_SIGN_UPS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("flood%u", i);
+      g_autoptr(SbSession) session = sign_up_from (f, name, "f@example.com", "flood-password",
+                                                   "203.0.113.66", &error);
+      g_assert_no_error (error);
+    }
+  started = g_get_monotonic_time ();
+  refused = sign_up_from (f, "flood-more", "f@example.com", "flood-password", "203.0.113.66",
+                          &error);
+  g_assert_null (refused);
+  g_assert_error (error, SB_ERROR, SB_ERROR_THROTTLED);
+  g_assert_nonnull (strstr (error->message, "minutes"));
+  /* No hash was computed (an argon2id hash takes tens of milliseconds). */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 20 * G_TIME_SPAN_MILLISECOND);
+  g_clear_error (&error);
+  sb_store_user_get_async (f->store, "flood-more", NULL, sb_test_result_cb, &result);
+  missing = sb_store_user_get_finish (f->store, sb_test_await (&result), &error);
+  g_assert_null (missing);
+  g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  other = sign_up_from (f, "flood-other", "f@example.com", "flood-password", "203.0.113.67",
+                        &error);
+  g_assert_no_error (error);
+  local = sign_up (f, "flood-local", "f@example.com", "flood-password", &error);
+  g_assert_no_error (error);
+}
+
+/* One key for every server on a store, made once. */
+static void
+test_server_key (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SbAccounts) second = sb_accounts_new (f->store);
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(GBytes) k1 = NULL;
+  g_autoptr(GBytes) k2 = NULL;
+  g_autoptr(GBytes) k3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbSession) session = NULL;
+
+  /* Two at once, as two servers starting together. */
+  sb_accounts_get_server_key_async (f->accounts, NULL, sb_test_result_cb, &r1);
+  sb_accounts_get_server_key_async (second, NULL, sb_test_result_cb, &r2);
+  k1 = sb_accounts_get_server_key_finish (f->accounts, sb_test_await (&r1), &error);
+  g_assert_no_error (error);
+  k2 = sb_accounts_get_server_key_finish (second, sb_test_await (&r2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (k1), ==, SB_SERVER_KEY_BYTES);
+  g_assert_true (g_bytes_equal (k1, k2));
+  sb_accounts_get_server_key_async (f->accounts, NULL, sb_test_result_cb, &r3);
+  k3 = sb_accounts_get_server_key_finish (f->accounts, sb_test_await (&r3), &error);
+  g_assert_true (g_bytes_equal (k1, k3));
+
+  /* Its record is no account: nobody logs in as it. */
+  session = log_in (f, "-server-key", "anything at all", "10.9.9.9", &error);
+  g_assert_null (session);
+  g_assert_error (error, SB_ERROR, SB_ERROR_BAD_CREDENTIALS);
+}
+
 static void
 test_legacy_hash_upgraded (Fixture       *f,
                            gconstpointer  data)
@@ -486,6 +641,9 @@ main (int   argc,
   ADD ("/accounts/session-expiry", test_session_expiry);
   ADD ("/accounts/garbage-tokens", test_garbage_tokens);
   ADD ("/accounts/change-password", test_change_password);
+  ADD ("/accounts/change-password-throttled", test_change_password_throttled);
+  ADD ("/accounts/sign-up-throttled", test_sign_up_throttled);
+  ADD ("/accounts/server-key", test_server_key);
   ADD ("/accounts/legacy-hash-upgraded", test_legacy_hash_upgraded);
   ADD ("/accounts/profile", test_profile);
 #undef ADD

@@ -77,6 +77,26 @@ test_address_sweep (void)
   g_assert_cmpint (sb_throttle_check (throttle, "fresh-user", "192.0.2.8", t), ==, 0);
 }
 
+/* sb_throttle_take(): a fixed count per address and window, checked and
+ * counted at once. */
+static void
+test_take (void)
+{
+  g_autoptr(SbThrottle) throttle = sb_throttle_new ();
+  gint64 t = 20000 * S;
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (sb_throttle_take (throttle, "192.0.2.1", 3, t + i * S), ==, 0);
+  g_assert_cmpint (sb_throttle_take (throttle, "192.0.2.1", 3, t + 10 * S), ==,
+                   SB_THROTTLE_WINDOW - 10 * S);
+  /* Another address has its own count, and so do log-in failures. */
+  g_assert_cmpint (sb_throttle_take (throttle, "192.0.2.2", 3, t), ==, 0);
+  g_assert_cmpint (sb_throttle_check (throttle, "anyone", "192.0.2.1", t), ==, 0);
+  /* A window later the count starts again. */
+  g_assert_cmpint (sb_throttle_take (throttle, "192.0.2.1", 3, t + SB_THROTTLE_WINDOW + S), ==,
+                   0);
+}
+
 static void
 test_memory_bounded (void)
 {
@@ -105,6 +125,7 @@ main (int   argc,
   g_test_add_func ("/throttle/pair-backoff", test_pair_backoff);
   g_test_add_func ("/throttle/window-forgets", test_window_forgets);
   g_test_add_func ("/throttle/address-sweep", test_address_sweep);
+  g_test_add_func ("/throttle/take", test_take);
   g_test_add_func ("/throttle/memory-bounded", test_memory_bounded);
   return g_test_run ();
 }

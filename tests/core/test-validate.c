@@ -153,6 +153,74 @@ test_file_name_nfc (void)
   g_assert_cmpstr (out, ==, "caf\xc3\xa9.txt");
 }
 
+/* Every character that turns the direction of the text around it, so
+ * that "invoice\u202Efdp.exe" would show as "invoiceexe.pdf". */
+static void
+test_file_name_bidi (void)
+{
+  const gunichar controls[] = {
+    0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+    0x2066, 0x2067, 0x2068, 0x2069,
+  };
+  /* Right-to-left letters themselves are fine: a Hebrew or Arabic name. */
+  const char *good[] = { "שלום.txt", "مرحبا.pdf", "abc\u2060def", "zero\u200bwidth" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    {
+      char utf8[8] = { 0 };
+      g_autofree char *name = NULL;
+
+      g_unichar_to_utf8 (controls[i], utf8);
+      name = g_strdup_printf ("invoice%sfdp.exe", utf8);
+      assert_invalid (sb_validate_file_name, name, "direction of text");
+      g_clear_pointer (&name, g_free);
+      name = g_strdup_printf ("%sleading", utf8);
+      assert_invalid (sb_validate_file_name, name, "U+202E");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      GError *error = NULL;
+      g_autofree char *out = sb_validate_file_name (good[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (out, ==, good[i]);
+    }
+}
+
+/* A name that comes with its length may hold a NUL, which is refused
+ * rather than cut at. */
+static void
+test_file_name_nul (void)
+{
+  static const char with_nul[] = "safe.txt\0.exe";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *whole = NULL;
+
+  out = sb_validate_file_name_len (with_nul, sizeof with_nul - 1, &error);
+  g_assert_null (out);
+  g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "control characters"));
+  g_clear_error (&error);
+
+  out = sb_validate_file_name_len ("\0", 1, &error);
+  g_assert_null (out);
+  g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* The length is honoured: only the first 8 bytes are the name. */
+  whole = sb_validate_file_name_len (with_nul, 8, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (whole, ==, "safe.txt");
+  g_clear_pointer (&whole, g_free);
+  whole = sb_validate_file_name_len ("safe.txt", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (whole, ==, "safe.txt");
+  g_clear_pointer (&whole, g_free);
+  out = sb_validate_file_name_len ("", 0, &error);
+  g_assert_null (out);
+  g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
+}
+
 static void
 test_description (void)
 {
@@ -200,6 +268,8 @@ main (int   argc,
   g_test_add_func ("/validate/password", test_password);
   g_test_add_func ("/validate/file-name", test_file_name);
   g_test_add_func ("/validate/file-name-nfc", test_file_name_nfc);
+  g_test_add_func ("/validate/file-name-bidi", test_file_name_bidi);
+  g_test_add_func ("/validate/file-name-nul", test_file_name_nul);
   g_test_add_func ("/validate/description", test_description);
   return g_test_run ();
 }

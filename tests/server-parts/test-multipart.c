@@ -577,6 +577,12 @@ test_malformed (void)
                     "a file name is not valid UTF-8.");
   assert_malformed (PART ("Content-Disposition: form-data; name=a; filename*=UTF-8''%FF"),
                     "a file name is not valid UTF-8.");
+  /* Read as a C string, "safe.txt%00.exe" would be stored as "safe.txt". */
+  assert_malformed (PART ("Content-Disposition: form-data; name=a; filename*=UTF-8''safe.txt%00.exe"),
+                    "a file name holds a NUL character.");
+  assert_malformed (PART ("Content-Disposition: form-data; name=a; filename=\"safe.txt\"; "
+                          "filename*=UTF-8''safe.txt%00.exe"),
+                    "a file name holds a NUL character.");
   assert_malformed ("--bx\r\n", "a boundary is followed by other text.");
   assert_malformed ("--b-x", "a boundary is followed by other text.");
   assert_malformed ("--b \tx\r\n", "a boundary is followed by other text.");

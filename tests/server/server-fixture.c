@@ -48,9 +48,9 @@ read_log (gpointer data)
   return NULL;
 }
 
-gboolean
-sb_test_server_logged (SbTestServer       *server,
-                       const char * const *fragments)
+static gboolean
+logged_now (SbTestServer       *server,
+            const char * const *fragments)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&server->log_lock);
 
@@ -62,6 +62,22 @@ sb_test_server_logged (SbTestServer       *server,
         all = strstr (line, fragments[j]) != NULL;
       if (all)
         return TRUE;
+    }
+  return FALSE;
+}
+
+/* The server logs a request once it is finished, which may be a moment
+ * after the client has the whole answer; the line then still has to pass
+ * through the reader thread. */
+gboolean
+sb_test_server_logged (SbTestServer       *server,
+                       const char * const *fragments)
+{
+  for (guint i = 0; i < 250; i++)
+    {
+      if (logged_now (server, fragments))
+        return TRUE;
+      g_usleep (20000);
     }
   return FALSE;
 }

@@ -290,6 +290,36 @@ test_log_in_throttled (void)
   sb_test_client_free (attacker);
 }
 
+/* A log-in replaces the session the browser carried: the old token ends
+ * in the store, so one planted or kept before is worthless after it. */
+static void
+test_log_in_ends_carried_session (void)
+{
+  g_autofree char *username = NULL;
+  SbTestClient *client = new_user (&username);
+  SbTestClient *keeper = sb_test_client_new (server);
+  g_autofree char *old = sb_test_client_cookie (client, "sb_session");
+  g_autofree char *csrf = sb_test_form_csrf (client, "/login");
+  g_autofree char *fresh = NULL;
+  g_autoptr(SbTestResponse) login = NULL;
+  g_autoptr(SbTestResponse) with_old = NULL;
+  g_autoptr(SbTestResponse) with_new = NULL;
+
+  login = sb_test_post_form (client, "/login", "csrf", csrf, "username", username, "password",
+                             "correct horse battery", NULL);
+  sb_test_assert_redirect (login, "/profile");
+  fresh = sb_test_client_cookie (client, "sb_session");
+  g_assert_cmpstr (fresh, !=, old);
+
+  sb_test_client_set_cookie (keeper, "sb_session", old);
+  with_old = sb_test_get (keeper, "/files");
+  sb_test_assert_redirect (with_old, "/login?next=/files");
+  with_new = sb_test_get (client, "/files");
+  sb_test_assert_status (with_new, SOUP_STATUS_OK);
+  sb_test_client_free (client);
+  sb_test_client_free (keeper);
+}
+
 static void
 test_no_open_redirect (void)
 {
@@ -412,8 +442,8 @@ test_upload_list_download (void)
 
   list = sb_test_get (client, "/files");
   sb_test_assert_status (list, SOUP_STATUS_OK);
-  sb_test_assert_contains (list, "“Holiday photos é.bin” was uploaded.");
-  sb_test_assert_contains (list, "<td class=\"name\">Holiday photos é.bin</td>");
+  sb_test_assert_contains (list, "“<bdi>Holiday photos é.bin</bdi>” was uploaded.");
+  sb_test_assert_contains (list, "<td class=\"name\"><bdi>Holiday photos é.bin</bdi></td>");
   sb_test_assert_contains (list, "<td class=\"description\">From the summer</td>");
   sb_test_assert_contains (list, "<td class=\"num\">2.1\xc2\xa0MB</td>");
   sb_test_assert_contains (list, "href=\"/files/Holiday%20photos%20%C3%A9.bin/download\"");
@@ -547,6 +577,62 @@ test_download_digest_and_damage (void)
   sb_test_client_free (client);
 }
 
+/* Uploads one file with the Content-Type the client declared for it. */
+static void
+upload_typed (SbTestClient *client,
+              const char   *name,
+              const char   *type)
+{
+  g_autofree char *csrf = sb_test_form_csrf (client, "/upload");
+  g_autofree char *body = g_strdup_printf (
+    "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+    "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+    "Content-Type: %s\r\n\r\n<script>alert(1)</script>\r\n--XyZ--\r\n", csrf, name, type);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(SbTestResponse) response =
+    sb_test_post_raw (client, "/upload", "multipart/form-data; boundary=XyZ", bytes, NULL);
+
+  sb_test_assert_redirect (response, "/files");
+}
+
+/* A type a browser could run is never echoed back: HTML, SVG, XML and
+ * scripts come down as bytes; passive types as declared. */
+static void
+test_download_content_type (void)
+{
+  SbTestClient *client = new_user (NULL);
+  const struct { const char *name, *declared, *served; } cases[] = {
+    { "page.html", "text/html", "application/octet-stream" },
+    { "page2.html", "TEXT/HTML; charset=utf-8", "application/octet-stream" },
+    { "drawing.svg", "image/svg+xml", "application/octet-stream" },
+    { "page.xhtml", "application/xhtml+xml", "application/octet-stream" },
+    { "data.xml", "text/xml", "application/octet-stream" },
+    { "data2.xml", "application/xml", "application/octet-stream" },
+    { "app.js", "text/javascript", "application/octet-stream" },
+    { "app2.js", "application/javascript", "application/octet-stream" },
+    { "odd.bin", "application/x-unheard-of", "application/octet-stream" },
+    { "notes.txt", "text/plain; charset=utf-8", "text/plain" },
+    { "photo.png", "image/png", "image/png" },
+    { "paper.pdf", "application/pdf", "application/pdf" },
+    { "clip.mp4", "video/mp4", "video/mp4" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = sb_test_file_path (cases[i].name, "download");
+      g_autoptr(SbTestResponse) file = NULL;
+
+      upload_typed (client, cases[i].name, cases[i].declared);
+      file = sb_test_get (client, path);
+      sb_test_assert_status (file, SOUP_STATUS_OK);
+      g_assert_cmpstr (soup_message_headers_get_content_type (file->headers, NULL), ==,
+                       cases[i].served);
+      g_assert_cmpstr (soup_message_headers_get_one (file->headers, "X-Content-Type-Options"),
+                       ==, "nosniff");
+    }
+  sb_test_client_free (client);
+}
+
 static void
 test_empty_file (void)
 {
@@ -645,8 +731,8 @@ test_edit_rename_replace (void)
   }
 
   list = sb_test_get (client, "/files");
-  sb_test_assert_contains (list, "“final copy.txt” was saved.");
-  sb_test_assert_contains (list, "<td class=\"name\">final copy.txt</td>");
+  sb_test_assert_contains (list, "“<bdi>final copy.txt</bdi>” was saved.");
+  sb_test_assert_contains (list, "<td class=\"name\"><bdi>final copy.txt</bdi></td>");
   sb_test_assert_contains (list, "<td class=\"description\">third</td>");
   sb_test_assert_lacks (list, "draft.txt");
   back = download (client, "final copy.txt");
@@ -710,13 +796,13 @@ test_delete (void)
   sb_test_assert_redirect (upload, "/files");
   confirm = sb_test_get (client, path);
   sb_test_assert_status (confirm, SOUP_STATUS_OK);
-  sb_test_assert_contains (confirm, "Are you sure you want to delete “old &amp; unwanted.txt”");
+  sb_test_assert_contains (confirm, "Are you sure you want to delete “<bdi>old &amp; unwanted.txt</bdi>”");
   csrf = sb_test_csrf (confirm);
 
   deleted = sb_test_post_form (client, path, "csrf", csrf, "version", "1", NULL);
   sb_test_assert_redirect (deleted, "/files");
   list = sb_test_get (client, "/files");
-  sb_test_assert_contains (list, "“old &amp; unwanted.txt” was deleted.");
+  sb_test_assert_contains (list, "“<bdi>old &amp; unwanted.txt</bdi>” was deleted.");
   sb_test_assert_contains (list, "You have no files yet.");
 
   again = sb_test_post_form (client, path, "csrf", csrf, "version", "1", NULL);
@@ -1014,12 +1100,15 @@ main (int   argc,
   g_test_add_func ("/server/accounts/sign-up-invalid", test_sign_up_invalid);
   g_test_add_func ("/server/accounts/log-in-wrong", test_log_in_wrong);
   g_test_add_func ("/server/accounts/log-in-throttled", test_log_in_throttled);
+  g_test_add_func ("/server/accounts/log-in-ends-carried-session",
+                   test_log_in_ends_carried_session);
   g_test_add_func ("/server/accounts/no-open-redirect", test_no_open_redirect);
   g_test_add_func ("/server/accounts/change-password", test_change_password);
   g_test_add_func ("/server/accounts/garbage-cookies", test_garbage_cookies);
   g_test_add_func ("/server/files/upload-list-download", test_upload_list_download);
   g_test_add_func ("/server/files/download-digest-and-damage", test_download_digest_and_damage);
   g_test_add_func ("/server/files/download-ranges", test_download_ranges);
+  g_test_add_func ("/server/files/download-content-type", test_download_content_type);
   g_test_add_func ("/server/files/empty-file", test_empty_file);
   g_test_add_func ("/server/files/upload-same-name", test_upload_same_name);
   g_test_add_func ("/server/files/edit-rename-replace", test_edit_rename_replace);

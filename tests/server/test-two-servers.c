@@ -136,6 +136,52 @@ test_files_on_both (void)
   sb_test_client_free (on_two);
 }
 
+/* A log-in form served by one server and posted to the other: its CSRF
+ * token is signed with a key both share through the store. A token of
+ * another deployment (a server with its own data) is refused. */
+static void
+test_log_in_form_on_both (void)
+{
+  g_autofree char *username = unique_user ("form");
+  SbTestClient *owner = sb_test_client_new (one);
+  SbTestClient *form = sb_test_client_new (one);
+  SbTestClient *post = sb_test_client_new (two);
+  g_autofree char *csrf = NULL;
+  g_autofree char *cookie = NULL;
+  g_autoptr(SbTestResponse) response = NULL;
+
+  sb_test_sign_up (owner, username, "balanced-password");
+  csrf = sb_test_form_csrf (form, "/login");
+  cookie = sb_test_client_cookie (form, "sb_csrf");
+  g_assert_cmpstr (csrf, ==, cookie);
+  sb_test_client_set_cookie (post, "sb_csrf", cookie);
+  response = sb_test_post_form (post, "/login", "csrf", csrf, "username", username, "password",
+                                "balanced-password", NULL);
+  sb_test_assert_redirect (response, "/profile");
+
+  {
+    const char *quiet[] = { "--quiet", NULL };
+    g_autofree char *dir = sb_test_make_tmpdir ("sb-server-test-XXXXXX");
+    g_autoptr(SbTestResponse) refused = NULL;
+    SbTestServer *elsewhere = NULL;
+    SbTestClient *stranger = NULL;
+    const char *local[] = { "STORAGEBOX_BACKEND=local", NULL };
+
+    elsewhere = sb_test_server_start_with (dir, quiet, local);
+    stranger = sb_test_client_new (elsewhere);
+    sb_test_client_set_cookie (stranger, "sb_csrf", cookie);
+    refused = sb_test_post_form (stranger, "/login", "csrf", csrf, "username", username,
+                                 "password", "balanced-password", NULL);
+    sb_test_assert_status (refused, SOUP_STATUS_FORBIDDEN);
+    sb_test_client_free (stranger);
+    sb_test_server_stop (elsewhere);
+    sb_test_rm_rf (dir);
+  }
+  sb_test_client_free (owner);
+  sb_test_client_free (form);
+  sb_test_client_free (post);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,6 +197,7 @@ main (int   argc,
   g_test_add_func ("/server/two-servers/session-valid-on-both", test_session_on_both);
   g_test_add_func ("/server/two-servers/log-out-through-either", test_log_out_through_first);
   g_test_add_func ("/server/two-servers/files-on-both", test_files_on_both);
+  g_test_add_func ("/server/two-servers/log-in-form-on-both", test_log_in_form_on_both);
 
   status = g_test_run ();
   sb_test_server_stop (one);
