@@ -53,6 +53,7 @@ struct _SbTestRgw
   guint16       mon_port;
   guint16       rgw_port;
   guint         lc_debug_interval;
+  gsize         min_part_size;
   GMainContext *context;    /* where the daemons' exits are noticed */
   GPtrArray    *daemons;    /* Daemon */
   GSubprocess  *watchdog;
@@ -367,6 +368,9 @@ write_files (SbTestRgw  *self,
     START_TIMEOUT_S, START_TIMEOUT_S, START_TIMEOUT_S, self->rgw_port, dir);
   if (self->lc_debug_interval > 0)
     g_string_append_printf (conf, "rgw lc debug interval = %u\n", self->lc_debug_interval);
+  if (self->min_part_size > 0)
+    g_string_append_printf (conf, "rgw multipart min part size = %" G_GSIZE_FORMAT "\n",
+                            self->min_part_size);
 
   self->conf = g_build_filename (self->dir, "ceph.conf", NULL);
   return g_file_set_contents (self->conf, conf->str, -1, error);
@@ -613,6 +617,7 @@ sb_test_rgw_start (const SbTestRgwOptions  *options,
   self->daemons = g_ptr_array_new_with_free_func (daemon_free);
   self->region = g_strdup (options && options->region ? options->region : DEFAULT_REGION);
   self->lc_debug_interval = options ? options->lc_debug_interval : 0;
+  self->min_part_size = options ? options->min_part_size : 0;
   self->access_key = random_text ("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 20);
   self->secret_key = random_text ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
                                   40);
@@ -625,10 +630,16 @@ sb_test_rgw_start (const SbTestRgwOptions  *options,
       self->watchdog = start_watchdog (self->dir, &local_error);
       if (self->watchdog != NULL && start_cluster (self, &local_error))
         {
-          g_test_message ("RGW at %s ready in %.2f s; ceph-mon, ceph-osd and radosgw resident: "
-                          "%u MiB; logs in %s/log", self->url,
-                          (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC,
-                          resident_mib (self), self->dir);
+          g_autofree char *report =
+            g_strdup_printf ("RGW at %s ready in %.2f s; ceph-mon, ceph-osd and radosgw "
+                             "resident: %u MiB; logs in %s/log", self->url,
+                             (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC,
+                             resident_mib (self), self->dir);
+
+          if (g_test_initialized ())
+            g_test_message ("%s", report);
+          else
+            g_debug ("%s", report);
           return self;
         }
       stop_daemons (self);

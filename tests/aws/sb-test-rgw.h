@@ -21,6 +21,9 @@ typedef struct
   /* The zonegroup's API name, the only LocationConstraint CreateBucket
    * accepts; NULL: "us-east-1", whose buckets are made without one. */
   const char *region;
+  /* Smallest part but the last that CompleteMultipartUpload accepts; 0:
+   * 5 MiB, as S3. Lower for tests that upload in small parts. */
+  gsize       min_part_size;
 } SbTestRgwOptions;
 
 /* The skip reason when the Ceph programs are missing. */
