@@ -816,6 +816,69 @@ test_lifecycle_matches_botocore (void)
   g_free (capture.md5);
 }
 
+/* RGW's answer to GetBucketLifecycleConfiguration after our rule was put,
+ * byte for byte: the prefix outside a Filter, and the transitions in
+ * another order than we sent them. */
+static const char rgw_lifecycle[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><LifecycleConfiguration "
+  "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Rule><ID>storagebox-tiering</ID>"
+  "<Prefix></Prefix><Status>Enabled</Status><AbortIncompleteMultipartUpload>"
+  "<DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload><Transition>"
+  "<Days>365</Days><StorageClass>GLACIER</StorageClass></Transition><Transition><Days>75</Days>"
+  "<StorageClass>STANDARD_IA</StorageClass></Transition></Rule></LifecycleConfiguration>";
+
+static void
+lifecycle_handler (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_STATIC, rgw_lifecycle,
+                                    strlen (rgw_lifecycle));
+}
+
+/* Transitions come back in order of days, so a rule read back compares
+ * equal to the one put (storagebox-cli check found no rule on RGW). */
+static void
+test_lifecycle_transitions_sorted (void)
+{
+  g_autofree char *base_url = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsS3) s3 = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(GError) error = NULL;
+  SbAwsS3LifecycleRule *rule;
+
+  server = sb_test_server_new (&base_url);
+  soup_server_add_handler (server, NULL, lifecycle_handler, NULL, NULL);
+  s3 = make_s3 (base_url, "us-east-1", &client);
+  sb_aws_s3_get_bucket_lifecycle_async (s3, BUCKET, NULL, sb_test_result_cb, &result);
+  rules = sb_aws_s3_get_bucket_lifecycle_finish (s3, sb_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rules->len, ==, 1);
+  rule = rules->pdata[0];
+  g_assert_cmpstr (rule->id, ==, "storagebox-tiering");
+  g_assert_cmpstr (rule->prefix, ==, "");
+  g_assert_true (rule->enabled);
+  g_assert_cmpuint (rule->n_transitions, ==, 2);
+  g_assert_cmpuint (rule->transitions[0].days, ==, 75);
+  g_assert_cmpstr (rule->transitions[0].storage_class, ==, "STANDARD_IA");
+  g_assert_cmpuint (rule->transitions[1].days, ==, 365);
+  g_assert_cmpstr (rule->transitions[1].storage_class, ==, "GLACIER");
+  g_assert_cmpuint (rule->abort_incomplete_multipart_days, ==, 7);
+  g_assert_cmpuint (rule->expiration_days, ==, 0);
+
+  g_clear_object (&s3);
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (server);
+}
+
 /* Parts really go up side by side, never more than allowed: the mock holds
  * each part's answer until as many as may be in flight have arrived (or all
  * of them have), so a pipeline that sent one at a time would stall here, and
@@ -946,6 +1009,7 @@ main (int    argc,
   ADD ("presigned-get", test_presigned_get);
   ADD ("lifecycle-not-supported", test_lifecycle_not_supported);
   g_test_add_func ("/aws/s3/lifecycle-matches-botocore", test_lifecycle_matches_botocore);
+  g_test_add_func ("/aws/s3/lifecycle-transitions-sorted", test_lifecycle_transitions_sorted);
   g_test_add_func ("/aws/s3/failed-upload-aborts", test_failed_upload_aborts);
   g_test_add_func ("/aws/s3/parts-in-flight", test_parts_in_flight);
 
