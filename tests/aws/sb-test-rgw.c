@@ -540,8 +540,8 @@ start_cluster (SbTestRgw  *self,
   return TRUE;
 }
 
-static gboolean
-installed (GError **error)
+gboolean
+sb_test_rgw_check_installed (GError **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
     {
@@ -608,7 +608,7 @@ sb_test_rgw_start (const SbTestRgwOptions  *options,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!installed (error))
+  if (!sb_test_rgw_check_installed (error))
     return NULL;
 
   test_pid = getpid ();

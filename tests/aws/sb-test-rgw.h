@@ -29,6 +29,9 @@ typedef struct
 /* The skip reason when the Ceph programs are missing. */
 #define SB_TEST_RGW_MISSING "radosgw not installed"
 
+/* FALSE with G_IO_ERROR_NOT_FOUND and SB_TEST_RGW_MISSING if a Ceph program
+ * is not in PATH. */
+gboolean    sb_test_rgw_check_installed (GError               **error);
 /* NULL with @error if it did not answer within 60 s (the message ends with
  * the tail of the log that says why), or with G_IO_ERROR_NOT_FOUND and
  * SB_TEST_RGW_MISSING if Ceph is not installed. @options may be NULL. */
