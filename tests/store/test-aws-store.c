@@ -476,6 +476,8 @@ test_check_and_provision (Fixture       *f,
   g_assert_cmpint (sb_check_get_status (created), ==, SB_CHECK_WARNING);
   item = sb_check_find (created, "DynamoDB table fresh-sessions");
   g_assert_cmpstr (sb_check_item_get_message (item), ==, "Created (on-demand billing).");
+  item = sb_check_find (created, "S3 bucket storagebox-fresh");
+  g_assert_cmpstr (sb_check_item_get_message (item), ==, "Created.");
   /* dynalite 4.0.0 has no UpdateTimeToLive (hence the warning); RGW has
    * lifecycle. */
   item = sb_check_find (created, "Session expiry (TTL)");
@@ -492,6 +494,9 @@ test_check_and_provision (Fixture       *f,
   g_assert_true (sb_check_get_usable (again));
   item = sb_check_find (again, "DynamoDB table fresh-users");
   g_assert_cmpstr (sb_check_item_get_message (item), ==, "Exists and is ACTIVE.");
+  /* RGW, like us-east-1, answers 200 to CreateBucket for a bucket we own. */
+  item = sb_check_find (again, "S3 bucket storagebox-fresh");
+  g_assert_cmpstr (sb_check_item_get_message (item), ==, "Exists and can be listed.");
   item = sb_check_find (again, "Lifecycle rules");
   g_assert_cmpint (sb_check_item_get_status (item), ==, SB_CHECK_OK);
   g_assert_cmpstr (sb_check_item_get_message (item), ==,
