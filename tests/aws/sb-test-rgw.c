@@ -148,6 +148,14 @@ start_daemon (SbTestRgw          *self,
 }
 
 /* FALSE with @error if a daemon has exited: none is meant to. */
+static char *
+describe_exit (GSubprocess *process)
+{
+  if (g_subprocess_get_if_signaled (process))
+    return g_strdup_printf ("killed by signal %d", g_subprocess_get_term_sig (process));
+  return g_strdup_printf ("status %d", g_subprocess_get_exit_status (process));
+}
+
 static gboolean
 daemons_alive (SbTestRgw  *self,
                GError    **error)
@@ -158,13 +166,15 @@ daemons_alive (SbTestRgw  *self,
     {
       Daemon *daemon = self->daemons->pdata[i];
       g_autofree char *log = NULL;
+      g_autofree char *how = NULL;
 
       if (!daemon->exited)
         continue;
       log = tail (daemon->log, 15);
+      how = describe_exit (daemon->process);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE,
-                   "%s exited (status %d) while the cluster started; the end of %s:\n%s",
-                   daemon->name, g_subprocess_get_status (daemon->process), daemon->log, log);
+                   "%s exited (%s) while the cluster started; the end of %s:\n%s",
+                   daemon->name, how, daemon->log, log);
       return FALSE;
     }
   return TRUE;
@@ -231,9 +241,10 @@ run_all (SbTestRgw           *self,
       if (ok && !g_subprocess_get_successful (tool->process))
         {
           g_autofree char *last = tail (tool->log, 15);
+          g_autofree char *how = describe_exit (tool->process);
 
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed (status %d):\n%s",
-                       tool->name, g_subprocess_get_status (tool->process), last);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed (%s):\n%s",
+                       tool->name, how, last);
           ok = FALSE;
         }
     }
@@ -327,6 +338,9 @@ write_files (SbTestRgw  *self,
     "public addr = 127.0.0.1\n"
     "ms bind msgr1 = false\n"
     "ms bind ipv6 = false\n"
+    /* A port taken meanwhile fails at once (we start again on another)
+     * rather than after three tries 5 s apart. */
+    "ms bind retry count = 1\n"
     "auth allow insecure global id reclaim = false\n"
     "keyring = %s\n"
     "run dir = %s/run\n"
@@ -359,13 +373,12 @@ write_files (SbTestRgw  *self,
     "rados mon op timeout = %d\n"
     "rados osd op timeout = %d\n"
     "[client.rgw]\n"
-    "rgw frontends = beast endpoint=127.0.0.1:%u\n"
     "rgw data = %s/rgw\n"
     "rgw exit timeout secs = 5\n"
     "rgw thread pool size = 64\n"
     "rgw enable ops log = false\n",
     fsid, self->mon_port, keyring_path, dir, dir, dir, dir, dir, dir, dir,
-    START_TIMEOUT_S, START_TIMEOUT_S, START_TIMEOUT_S, self->rgw_port, dir);
+    START_TIMEOUT_S, START_TIMEOUT_S, START_TIMEOUT_S, dir);
   if (self->lc_debug_interval > 0)
     g_string_append_printf (conf, "rgw lc debug interval = %u\n", self->lc_debug_interval);
   if (self->min_part_size > 0)
@@ -376,6 +389,8 @@ write_files (SbTestRgw  *self,
   return g_file_set_contents (self->conf, conf->str, -1, error);
 }
 
+/* An anonymous ListBuckets: 200 and a request ID from RGW, not from
+ * whatever else may have taken the port. */
 static gboolean
 answers_http (SbTestRgw *self)
 {
@@ -383,9 +398,11 @@ answers_http (SbTestRgw *self)
   g_autoptr(SoupMessage) message = soup_message_new ("GET", self->url);
   g_autoptr(GBytes) body = NULL;
 
-  soup_session_set_timeout (session, 5);
+  soup_session_set_timeout (session, 2);
   body = soup_session_send_and_read (session, message, NULL, NULL);
-  return body != NULL && soup_message_get_status (message) == SOUP_STATUS_OK;
+  return body != NULL && soup_message_get_status (message) == SOUP_STATUS_OK &&
+         soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                       "x-amz-request-id") != NULL;
 }
 
 static guint
@@ -441,6 +458,68 @@ daemon_free (gpointer data)
   g_free (daemon);
 }
 
+static gboolean
+log_says (const char *path,
+          const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, text) != NULL;
+}
+
+/* On a free port, which it can lose to someone else before it binds it:
+ * then only radosgw starts again (it notices the taken port at once, but
+ * takes seconds to exit). */
+static gboolean
+start_radosgw (SbTestRgw  *self,
+               GError    **error)
+{
+  for (guint attempt = 1;; attempt++)
+    {
+      g_autofree char *log_name = g_strdup_printf ("client.rgw.%u.log", attempt);
+      g_autofree char *log = g_build_filename (self->dir, "log", log_name, NULL);
+      g_autofree char *log_arg = g_strdup_printf ("--log-file=%s", log);
+      g_autofree char *frontend = NULL;
+      const char *rgw[] = { "radosgw", "-c", self->conf, "-n", "client.rgw", "-f", log_arg,
+                            "--rgw-frontends", NULL, NULL };
+      gboolean port_taken = FALSE;
+      Daemon *daemon;
+
+      self->rgw_port = sb_test_free_port ();
+      g_free (self->url);
+      self->url = g_strdup_printf ("http://127.0.0.1:%u", self->rgw_port);
+      frontend = g_strdup_printf ("beast endpoint=127.0.0.1:%u", self->rgw_port);
+      rgw[8] = frontend;
+      if (!start_daemon (self, "radosgw", log_name, rgw, error))
+        return FALSE;
+      daemon = self->daemons->pdata[self->daemons->len - 1];
+      for (;;)
+        {
+          g_autoptr(GError) local_error = NULL;
+          gboolean alive = daemons_alive (self, &local_error);
+
+          /* Read after an exit is noticed: by then the log says why. */
+          port_taken = attempt < START_ATTEMPTS && log_says (log, "failed to bind address");
+          if (port_taken || (alive && answers_http (self)))
+            break;
+          if (!alive || timed_out (self, "radosgw to answer", log, &local_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          g_usleep (10000);
+        }
+      if (!port_taken)
+        return TRUE;
+      g_test_message ("radosgw could not bind port %u; trying another", self->rgw_port);
+      if (!daemon->exited)
+        g_subprocess_force_exit (daemon->process);
+      while (!daemon->exited)
+        g_main_context_iteration (self->context, TRUE);
+      g_ptr_array_remove (self->daemons, daemon);
+    }
+}
+
 /* One attempt: the directory and everything in it, up to a listening
  * radosgw. On failure the caller stops what was started. */
 static gboolean
@@ -462,9 +541,6 @@ start_cluster (SbTestRgw  *self,
       g_mkdir (path, 0700);
     }
   self->mon_port = sb_test_free_port ();
-  self->rgw_port = sb_test_free_port ();
-  g_free (self->url);
-  self->url = g_strdup_printf ("http://127.0.0.1:%u", self->rgw_port);
   mon_addr = g_strdup_printf ("[v2:127.0.0.1:%u]", self->mon_port);
   g_clear_pointer (&self->conf, g_free);
   if (!write_files (self, fsid, error))
@@ -523,21 +599,7 @@ start_cluster (SbTestRgw  *self,
       if (!run (self, zonegroup, error) || !run (self, zone, error))
         return FALSE;
     }
-  {
-    g_autofree char *log = NULL;
-    const char *rgw[] = { "radosgw", "-c", c, "-n", "client.rgw", "-f", NULL };
-
-    if (!start_daemon (self, "radosgw", "client.rgw.log", rgw, error))
-      return FALSE;
-    log = g_build_filename (self->dir, "log", "client.rgw.log", NULL);
-    while (!answers_http (self))
-      {
-        g_usleep (10000);
-        if (!daemons_alive (self, error) || timed_out (self, "radosgw to answer", log, error))
-          return FALSE;
-      }
-  }
-  return TRUE;
+  return start_radosgw (self, error);
 }
 
 gboolean
