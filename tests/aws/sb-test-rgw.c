@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* How the cluster is made fast: the OSD keeps objects in memory
- * (memstore), pools have one replica and one placement group, the monitor
- * proposes every 50 ms instead of every second, and no manager daemon
- * runs. Keys, the keyring and the configuration are written here instead
+ * (memstore), pools have one replica and 8 placement groups, the monitor
+ * proposes every 50 ms instead of every second, clients retry a stalled
+ * operation after 0.2 s instead of 5 s, and no manager daemon runs. Keys, the keyring and the configuration are written here instead
  * of by ceph-authtool, the initial OSD map comes from osdmaptool (so no
  * "ceph osd new" round trip through the Python CLI), and the monitor's and
  * the OSD's file systems are made side by side. Then radosgw-admin makes
@@ -22,8 +22,9 @@
 #include "sb-test-util.h"
 
 #define START_TIMEOUT_S 60
-/* A port chosen free can be taken before the daemon binds it; then the
- * daemon exits at once and the whole cluster is made again. */
+/* A port chosen free can be taken before the daemon binds it: then the
+ * monitor exits at once and the cluster is made again, or radosgw alone
+ * starts again on another port. */
 #define START_ATTEMPTS  3
 #define DEFAULT_REGION  "us-east-1"
 
