@@ -434,6 +434,13 @@ test_delete_missing (Fixture       *f,
   g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND);
   g_assert_cmpstr (sb_aws_error_get_code (error), ==, "NoSuchKey");
   g_test_message ("%s", error->message);
+  /* RGW's error documents carry an empty <Message>: the sentence then says
+   * the status instead ("S3 GetObject failed: Not Found (NoSuchKey, …"). */
+  g_assert_true (g_str_has_prefix (error->message, "S3 GetObject failed: "));
+  g_assert_true (g_ascii_isalpha (error->message[strlen ("S3 GetObject failed: ")]));
+  if (on_rgw)
+    g_assert_true (g_str_has_prefix (error->message,
+                                     "S3 GetObject failed: Not Found (NoSuchKey, HTTP 404, "));
 }
 
 static void
