@@ -17,16 +17,21 @@ build_pkgs="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libglib2.0
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsodium-dev nettle-dev gettext"
 gui_pkgs="libgtk-4-dev libadwaita-1-dev libsecret-1-dev desktop-file-utils appstream
   librsvg2-common"
+# Ceph (monitor, OSD, RADOS Gateway) is the S3 of the AWS tests, which run
+# their own cluster under a temporary directory (tests/aws/sb-test-rgw.c).
 test_pkgs="chromium python3-botocore awscli xvfb xauth dbus dbus-x11 gnome-keyring time
-  curl ca-certificates fonts-cantarell"
+  curl ca-certificates fonts-cantarell ceph-mon ceph-osd radosgw ceph-common"
 
 say() { printf '==> %s\n' "$*"; }
+
+installed() {
+  dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q "install ok installed"
+}
 
 install_missing() {
   missing=""
   for p in "$@"; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
-      missing="$missing $p"
+    installed "$p" || missing="$missing $p"
   done
   command -v node >/dev/null 2>&1 || missing="$missing nodejs"
   command -v npm >/dev/null 2>&1 || missing="$missing npm"
@@ -35,7 +40,16 @@ install_missing() {
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q
+  had_ceph=no
+  installed ceph-base && had_ceph=yes
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+  # On a systemd host, ceph-base's postinst starts ceph-crash (its units for
+  # monitors, OSDs and gateways have no instance, so nothing else runs).
+  # The tests need no daemon of the system's: stop it, unless Ceph was
+  # installed before and so is someone's own.
+  if [ "$had_ceph" = no ] && installed ceph-base && [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now ceph-crash.service >/dev/null 2>&1 || true
+  fi
 }
 
 npm_tools() {

@@ -1742,6 +1742,22 @@ sb_aws_s3_put_bucket_lifecycle_finish (SbAwsS3       *self,
                          error);
 }
 
+/* Transitions have no order in S3's model, and RGW answers them in
+ * another order than they were put (365 days GLACIER before 75 days
+ * STANDARD_IA): by days, so rules compare equal however they were sent. */
+static void
+sort_transitions (SbAwsS3LifecycleRule *rule)
+{
+  for (guint i = 1; i < rule->n_transitions; i++)
+    for (guint j = i; j > 0 && rule->transitions[j - 1].days > rule->transitions[j].days; j--)
+      {
+        SbAwsS3Transition swap = rule->transitions[j - 1];
+
+        rule->transitions[j - 1] = rule->transitions[j];
+        rule->transitions[j] = swap;
+      }
+}
+
 static void
 get_lifecycle_response (GTask       *task,
                         GBytes      *body,
@@ -1777,6 +1793,7 @@ get_lifecycle_response (GTask       *task,
                 rule, (guint) g_ascii_strtoull (days, NULL, 10),
                 sb_aws_xml_child_text (transition, "StorageClass"));
         }
+      sort_transitions (rule);
       if ((part = sb_aws_xml_child (node, "Expiration")) && sb_aws_xml_child_text (part, "Days"))
         rule->expiration_days = g_ascii_strtoull (sb_aws_xml_child_text (part, "Days"), NULL, 10);
       if ((part = sb_aws_xml_child (node, "AbortIncompleteMultipartUpload")) &&
@@ -1814,7 +1831,8 @@ sb_aws_s3_get_bucket_lifecycle_async (SbAwsS3             *self,
  * sb_aws_s3_get_bucket_lifecycle_finish:
  *
  * Returns: (transfer container) (element-type SbAwsS3LifecycleRule): the
- *   rules; %SB_AWS_ERROR_NOT_FOUND (NoSuchLifecycleConfiguration) if none
+ *   rules, each with its transitions in order of days;
+ *   %SB_AWS_ERROR_NOT_FOUND (NoSuchLifecycleConfiguration) if none
  */
 GPtrArray *
 sb_aws_s3_get_bucket_lifecycle_finish (SbAwsS3       *self,

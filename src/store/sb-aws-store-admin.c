@@ -223,6 +223,8 @@ typedef struct
   guint     polls;
   gboolean  tables_missing[N_TABLES];
   gboolean  bucket_missing;
+  gboolean  bucket_create_tried;
+  gboolean  bucket_created;
   gboolean  no_credentials;
   char     *credentials_error;
 } Admin;
@@ -645,6 +647,10 @@ step_ttl (GTask *task)
                               ttl_described_cb, task);
 }
 
+static void bucket_created_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data);
+
 static void
 bucket_listed_cb (GObject      *object,
                   GAsyncResult *result,
@@ -660,7 +666,16 @@ bucket_listed_cb (GObject      *object,
   objects = sb_aws_s3_list_objects_finish (SB_AWS_S3 (object), result, NULL, &error);
   if (objects != NULL)
     sb_check_add (op->report, label, SB_CHECK_OK, "%s.",
-                  op->bucket_missing ? "Created" : "Exists and can be listed");
+                  op->bucket_created ? "Created" : "Exists and can be listed");
+  else if (sb_aws_error_has_code (error, "NoSuchBucket") && op->provision &&
+           !op->bucket_create_tried)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      sb_aws_s3_create_bucket_async (self->s3, self->bucket, cancellable, bucket_created_cb,
+                                     g_steal_pointer (&task));
+      return;
+    }
   else if (sb_aws_error_has_code (error, "NoSuchBucket"))
     {
       op->bucket_missing = TRUE;
@@ -668,7 +683,7 @@ bucket_listed_cb (GObject      *object,
                     "The bucket does not exist: “storagebox-cli init” creates it.");
     }
   else if (op->provision && g_error_matches (error, SB_AWS_ERROR, SB_AWS_ERROR_ACCESS_DENIED))
-    /* CreateBucket said the name exists, and it is not ours to list. */
+    /* The name exists, and it is not ours to list. */
     sb_check_add (op->report, label, SB_CHECK_ERROR,
                   "The bucket name is taken, by another AWS account or without access for "
                   "these credentials: choose another name (STORAGEBOX_BUCKET).");
@@ -688,17 +703,19 @@ bucket_created_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *label = bucket_label (self);
 
+  /* Created, or made meanwhile (BucketAlreadyOwnedByYou, or
+   * BucketAlreadyExists, which AWS says for another account's bucket but
+   * s3rver, without accounts, for any): listing it again says whether it is
+   * ours. */
+  op->bucket_create_tried = TRUE;
   if (sb_aws_s3_create_bucket_finish (SB_AWS_S3 (object), result, &error))
-    op->bucket_missing = TRUE;
+    op->bucket_created = TRUE;
   else if (!g_error_matches (error, SB_AWS_ERROR, SB_AWS_ERROR_ALREADY_EXISTS))
     {
       add_error (task, label, error, SB_AWS_RESOURCE_BUCKET, self->bucket);
       admin_next (g_steal_pointer (&task));
       return;
     }
-  /* Created, or it exists: BucketAlreadyOwnedByYou, or BucketAlreadyExists,
-   * which AWS says for another account's bucket but s3rver (no accounts)
-   * for any. Listing it tells ours from someone else's. */
   sb_aws_s3_list_objects_async (self->s3, self->bucket, PROBE "/", NULL, 1,
                                 g_task_get_cancellable (task), bucket_listed_cb,
                                 g_object_ref (task));
@@ -708,7 +725,6 @@ static void
 step_bucket (GTask *task)
 {
   SbAwsStore *self = g_task_get_source_object (task);
-  Admin *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *label = bucket_label (self);
 
@@ -717,11 +733,11 @@ step_bucket (GTask *task)
       admin_next (task);
       return;
     }
-  if (op->provision)
-    sb_aws_s3_create_bucket_async (self->s3, self->bucket, cancellable, bucket_created_cb, task);
-  else
-    sb_aws_s3_list_objects_async (self->s3, self->bucket, PROBE "/", NULL, 1, cancellable,
-                                  bucket_listed_cb, task);
+  /* Looked at before it is created: CreateBucket on a bucket we own
+   * answers 200 in us-east-1 and on RGW (not BucketAlreadyOwnedByYou), so
+   * it cannot tell "created" from "was there". */
+  sb_aws_s3_list_objects_async (self->s3, self->bucket, PROBE "/", NULL, 1, cancellable,
+                                bucket_listed_cb, task);
 }
 
 static SbAwsS3LifecycleRule *

@@ -8,6 +8,7 @@
 
 #include "sb-aws-s3.h"
 #include "sb-aws-test-util.h"
+#include "sb-test-rgw.h"
 #include "sb-test-util.h"
 #include "server-fixture.h"
 
@@ -86,7 +87,7 @@ sb_test_server_logged (SbTestServer       *server,
 
 static gboolean use_aws;
 static SbTestNodeServer *dynalite;
-static SbTestNodeServer *s3rver;
+static SbTestRgw *rgw;
 static GStrv aws_env;
 
 void
@@ -99,6 +100,26 @@ gboolean
 sb_test_backend_is_aws (void)
 {
   return use_aws || g_strcmp0 (g_getenv ("SB_TEST_BACKEND"), "aws") == 0;
+}
+
+static void
+skip_test (gconstpointer data)
+{
+  g_test_skip (data);
+}
+
+gboolean
+sb_test_backend_add_skip (const char *path)
+{
+  static char *reason;
+  g_autoptr(GError) error = NULL;
+
+  if (!sb_test_backend_is_aws () || sb_test_rgw_check_installed (&error))
+    return FALSE;
+  g_clear_pointer (&reason, g_free);
+  reason = g_strdup (error->message);
+  g_test_add_data_func (path, reason, skip_test);
+  return TRUE;
 }
 
 static const char *
@@ -192,7 +213,7 @@ sb_test_backend_env (void)
 
   dynalite = sb_test_node_server_start ("dynalite", &error);
   g_assert_no_error (error);
-  s3rver = sb_test_node_server_start ("s3rver", &error);
+  rgw = sb_test_rgw_start (NULL, &error);
   g_assert_no_error (error);
   aws_env = g_new0 (char *, 10);
   aws_env[0] = g_strdup ("STORAGEBOX_BACKEND=aws");
@@ -200,11 +221,11 @@ sb_test_backend_env (void)
   aws_env[2] = g_strdup_printf ("STORAGEBOX_DYNAMODB_ENDPOINT_URL=%s",
                                 sb_test_node_server_get_url (dynalite));
   aws_env[3] = g_strdup_printf ("STORAGEBOX_S3_ENDPOINT_URL=%s",
-                                sb_test_node_server_get_url (s3rver));
-  aws_env[4] = g_strdup ("STORAGEBOX_REGION=us-east-1");
-  /* s3rver's one key pair; dynalite takes any. */
-  aws_env[5] = g_strdup ("AWS_ACCESS_KEY_ID=S3RVER");
-  aws_env[6] = g_strdup ("AWS_SECRET_ACCESS_KEY=S3RVER");
+                                sb_test_rgw_get_url (rgw));
+  aws_env[4] = g_strdup_printf ("STORAGEBOX_REGION=%s", sb_test_rgw_get_region (rgw));
+  /* RGW's user; dynalite takes any key. */
+  aws_env[5] = g_strdup_printf ("AWS_ACCESS_KEY_ID=%s", sb_test_rgw_get_access_key (rgw));
+  aws_env[6] = g_strdup_printf ("AWS_SECRET_ACCESS_KEY=%s", sb_test_rgw_get_secret_key (rgw));
   /* Never ask for instance credentials from a test. */
   aws_env[7] = g_strdup ("AWS_EC2_METADATA_DISABLED=true");
   aws_env[8] = g_strdup ("AWS_CONFIG_FILE=/dev/null");
@@ -227,7 +248,21 @@ const char *
 sb_test_backend_s3_url (void)
 {
   sb_test_backend_env ();
-  return s3rver ? sb_test_node_server_get_url (s3rver) : NULL;
+  return rgw ? sb_test_rgw_get_url (rgw) : NULL;
+}
+
+const char *
+sb_test_backend_access_key (void)
+{
+  sb_test_backend_env ();
+  return rgw ? sb_test_rgw_get_access_key (rgw) : NULL;
+}
+
+const char *
+sb_test_backend_secret_key (void)
+{
+  sb_test_backend_env ();
+  return rgw ? sb_test_rgw_get_secret_key (rgw) : NULL;
 }
 
 const char *
@@ -239,7 +274,7 @@ sb_test_backend_bucket (void)
 void
 sb_test_backend_stop (void)
 {
-  g_clear_pointer (&s3rver, sb_test_node_server_stop);
+  g_clear_pointer (&rgw, sb_test_rgw_stop);
   g_clear_pointer (&dynalite, sb_test_node_server_stop);
   g_clear_pointer (&aws_env, g_strfreev);
 }
@@ -249,7 +284,8 @@ count_objects (const char *prefix)
 {
   g_auto(GStrv) env = NULL;
   g_autoptr(SbAwsConfig) config = NULL;
-  g_autoptr(SbAwsCredentials) creds = sb_aws_credentials_new ("S3RVER", "S3RVER", NULL, 0);
+  g_autoptr(SbAwsCredentials) creds =
+    sb_aws_credentials_new (sb_test_backend_access_key (), sb_test_backend_secret_key (), NULL, 0);
   g_autoptr(SbAwsCredentialsProvider) provider = sb_aws_credentials_provider_new_static (creds);
   g_autoptr(SbAwsClient) client = NULL;
   g_autoptr(SbAwsS3) s3 = NULL;

@@ -40,16 +40,23 @@ typedef struct
 /* The backend every server (and storagebox-cli run) of this test process
  * uses: local (each server its own data directory) or, when
  * SB_TEST_BACKEND=aws or after sb_test_backend_use_aws(), one dynalite and
- * one s3rver shared by all, started on first use on free loopback ports and
- * provisioned with "storagebox-cli init". */
+ * one RGW cluster shared by all, started on first use on free loopback ports
+ * and provisioned with "storagebox-cli init". Tests that share it use
+ * usernames of their own (and so object keys of their own). */
 void                sb_test_backend_use_aws      (void);
 gboolean            sb_test_backend_is_aws       (void);
+/* For main(): TRUE, with one skipped test at @path saying why, if the AWS
+ * backend is asked for and Ceph is not installed; the program then adds
+ * none of its own tests. */
+gboolean            sb_test_backend_add_skip     (const char         *path);
 /* "NAME=value" settings pointing a process at the AWS test backend
  * (starting it if needed); NULL for the local backend. */
 const char * const *sb_test_backend_env          (void);
-/* The servers' URLs, for tools run by the tests (aws CLI). */
+/* The servers' URLs and keys, for tools run by the tests (aws CLI). */
 const char         *sb_test_backend_dynamodb_url (void);
 const char         *sb_test_backend_s3_url       (void);
+const char         *sb_test_backend_access_key   (void);
+const char         *sb_test_backend_secret_key   (void);
 const char         *sb_test_backend_bucket       (void);
 void                sb_test_backend_stop         (void);
 /* Stored blobs of @owner, complete or partial. */

@@ -1089,6 +1089,8 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  if (sb_test_backend_add_skip ("/server/skipped"))
+    return g_test_run ();
   server = sb_test_server_start (NULL, NULL);
 
   g_test_add_func ("/server/pages/public", test_public_pages);
