@@ -213,6 +213,13 @@ start_finishing (SbHttpConnection *self,
   sb_http_connection_finish_step (self);
 }
 
+static gboolean
+close_at_end_cb (gpointer data)
+{
+  start_finishing (data, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 answer_refusal (SbHttpConnection *self,
                 guint             status,
@@ -348,7 +355,14 @@ sb_http_connection_read (SbHttpConnection  *self,
         }
       if (n < 0)
         g_propagate_error (error, g_steal_pointer (&local_error));
-      /* At the end of input, whatever was not let through is dropped. */
+      /* At the end of input, whatever was not let through is dropped. The
+       * client is gone: libsoup 3.2 would keep the connection (and its
+       * socket, and its place in the address's count) without ever
+       * closing it, so the connection closes itself, once this read is
+       * over. */
+      if (n == 0)
+        g_idle_add_full (G_PRIORITY_DEFAULT, close_at_end_cb, g_object_ref (self),
+                         g_object_unref);
       return n;
     }
 }

@@ -103,10 +103,49 @@ sb_http_listener_class_init (SbHttpListenerClass *klass)
                   G_TYPE_STRING);
 }
 
+/* libsoup 3.2 drops a connection it is done with (the client hung up,
+ * say) by unreffing it, without closing it. The listener's reference is a
+ * toggle reference, so it learns when that happens and closes the
+ * connection, which then frees its socket and its place in the count of
+ * its address. */
+#define TOGGLED "sb-listener-toggle"
+
+static gboolean
+close_dropped_cb (gpointer data)
+{
+  SbHttpConnection *connection = data;
+
+  if (!sb_http_connection_is_closed (connection))
+    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+toggle_cb (gpointer  data,
+           GObject  *object,
+           gboolean  is_last_ref)
+{
+  /* Later, from the main loop: this runs inside libsoup's unref. */
+  if (is_last_ref)
+    g_idle_add_full (G_PRIORITY_DEFAULT, close_dropped_cb, g_object_ref (object),
+                     g_object_unref);
+}
+
+static void
+release_connection (gpointer data)
+{
+  GObject *connection = data;
+
+  if (g_object_steal_data (connection, TOGGLED) != NULL)
+    g_object_remove_toggle_ref (connection, toggle_cb, NULL);
+  else
+    g_object_unref (connection);
+}
+
 static void
 sb_http_listener_init (SbHttpListener *self)
 {
-  self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
+  self->connections = g_hash_table_new_full (NULL, NULL, release_connection, g_free);
   self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->header_timeout = 10 * G_TIME_SPAN_SECOND;
   self->idle_timeout = 75 * G_TIME_SPAN_SECOND;
@@ -228,6 +267,7 @@ take_connection (SbHttpListener *self,
 {
   g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (client, NULL);
   g_autoptr(SbHttpIntake) intake = NULL;
+  g_autoptr(SbHttpConnection) hold = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
   g_autofree char *peer = NULL;
@@ -268,6 +308,8 @@ take_connection (SbHttpListener *self,
 
   g_hash_table_insert (self->per_address, g_strdup (key), GUINT_TO_POINTER (count + 1));
   g_hash_table_insert (self->connections, connection, g_steal_pointer (&key));
+  /* libsoup may read at once, and a refused head closes the connection. */
+  hold = g_object_ref (connection);
   if (sb_http_connection_get_local_address (connection) == NULL ||
       sb_http_connection_get_remote_address (connection) == NULL ||
       !soup_server_accept_iostream (self->soup, G_IO_STREAM (connection),
@@ -278,6 +320,15 @@ take_connection (SbHttpListener *self,
                error ? error->message : "no address");
       sb_http_connection_force_close (connection);
       sb_http_listener_connection_closed (self, connection);
+      return;
+    }
+  /* Ours becomes the toggle reference beside libsoup's, unless the
+   * connection is over already. */
+  if (g_hash_table_contains (self->connections, connection))
+    {
+      g_object_add_toggle_ref (G_OBJECT (connection), toggle_cb, NULL);
+      g_object_set_data (G_OBJECT (connection), TOGGLED, GINT_TO_POINTER (1));
+      g_object_unref (connection);
     }
 }
 

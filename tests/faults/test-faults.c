@@ -330,7 +330,13 @@ observe (Worker     *worker,
   if (response->status == SOUP_STATUS_NOT_FOUND)
     return g_strdup (ABSENT);
   if (response->status == 0 || response->status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    return NULL;
+    {
+      g_test_message ("%s's “%s”: no answer yet (HTTP %u): %s", worker->user, name,
+                      response->status,
+                      strstr (response->text, "<main>") ? strstr (response->text, "<main>")
+                                                        : response->text);
+      return NULL;
+    }
   if (response->status != SOUP_STATUS_OK)
     g_error ("downloading %s's “%s”: HTTP %u\n%s", worker->user, name, response->status,
              response->text);
@@ -482,8 +488,12 @@ verify_all (Worker             *worker,
   JsonArray *listed;
   guint present = 0;
 
-  for (guint i = 0; i < 100 && !reconcile (worker, TRUE); i++)
-    g_usleep (100000);
+  for (guint i = 0; !reconcile (worker, TRUE); i++)
+    {
+      if (i == 100)
+        g_error ("%s: the server still cannot answer for every file after 10 s", worker->user);
+      g_usleep (100000);
+    }
 
   g_assert_cmpint (sb_test_run_cli (ls, cli_env, NULL, &out, &err), ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
@@ -497,8 +507,10 @@ verify_all (Worker             *worker,
 
       if (states == NULL || states->len != 1 ||
           g_strcmp0 (states->pdata[0], json_object_get_string_member (file, "sha256")) != 0)
-        g_error ("%s's listing has “%s” with SHA-256 %s, not what was stored", worker->user, name,
-                 json_object_get_string_member (file, "sha256"));
+        g_error ("%s's listing has “%s” with SHA-256 %s, not what was stored (%s)", worker->user,
+                 name, json_object_get_string_member (file, "sha256"),
+                 states == NULL ? "a name never used" : states->len != 1 ? "still uncertain"
+                 : *(char *) states->pdata[0] ? (char *) states->pdata[0] : "it was deleted");
     }
   g_hash_table_iter_init (&iter, worker->model);
   while (g_hash_table_iter_next (&iter, &key, &value))
