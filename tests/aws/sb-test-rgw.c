@@ -472,12 +472,14 @@ log_says (const char *path,
  * then only radosgw starts again (it notices the taken port at once, but
  * takes seconds to exit). */
 static gboolean
-start_radosgw (SbTestRgw  *self,
-               GError    **error)
+start_radosgw_on (SbTestRgw  *self,
+                  guint16     port,
+                  GError    **error)
 {
   for (guint attempt = 1;; attempt++)
     {
-      g_autofree char *log_name = g_strdup_printf ("client.rgw.%u.log", attempt);
+      g_autofree char *log_name = g_strdup_printf ("client.rgw.%u.%" G_GINT64_FORMAT ".log",
+                                                   attempt, g_get_monotonic_time ());
       g_autofree char *log = g_build_filename (self->dir, "log", log_name, NULL);
       g_autofree char *log_arg = g_strdup_printf ("--log-file=%s", log);
       g_autofree char *frontend = NULL;
@@ -486,7 +488,7 @@ start_radosgw (SbTestRgw  *self,
       gboolean port_taken = FALSE;
       Daemon *daemon;
 
-      self->rgw_port = sb_test_free_port ();
+      self->rgw_port = port != 0 ? port : sb_test_free_port ();
       g_free (self->url);
       self->url = g_strdup_printf ("http://127.0.0.1:%u", self->rgw_port);
       frontend = g_strdup_printf ("beast endpoint=127.0.0.1:%u", self->rgw_port);
@@ -500,7 +502,8 @@ start_radosgw (SbTestRgw  *self,
           gboolean alive = daemons_alive (self, &local_error);
 
           /* Read after an exit is noticed: by then the log says why. */
-          port_taken = attempt < START_ATTEMPTS && log_says (log, "failed to bind address");
+          port_taken = port == 0 && attempt < START_ATTEMPTS &&
+                       log_says (log, "failed to bind address");
           if (port_taken || (alive && answers_http (self)))
             break;
           if (!alive || timed_out (self, "radosgw to answer", log, &local_error))
@@ -519,6 +522,51 @@ start_radosgw (SbTestRgw  *self,
         g_main_context_iteration (self->context, TRUE);
       g_ptr_array_remove (self->daemons, daemon);
     }
+}
+
+static gboolean
+start_radosgw (SbTestRgw  *self,
+               GError    **error)
+{
+  return start_radosgw_on (self, 0, error);
+}
+
+/**
+ * sb_test_rgw_kill_gateway:
+ *
+ * SIGKILLs radosgw alone: the cluster (and so every object) stays, as an
+ * S3 front end that crashes would leave it.
+ */
+void
+sb_test_rgw_kill_gateway (SbTestRgw *self)
+{
+  for (guint i = 0; i < self->daemons->len; i++)
+    {
+      Daemon *daemon = self->daemons->pdata[i];
+
+      if (!g_str_equal (daemon->name, "radosgw"))
+        continue;
+      g_subprocess_send_signal (daemon->process, SIGKILL);
+      while (!daemon->exited)
+        g_main_context_iteration (self->context, TRUE);
+      g_ptr_array_remove_index (self->daemons, i);
+      return;
+    }
+}
+
+/**
+ * sb_test_rgw_restart_gateway:
+ *
+ * Starts radosgw again after sb_test_rgw_kill_gateway(), on the same port,
+ * so that clients find it where it was; FALSE with @error if it does not
+ * answer within the start timeout.
+ */
+gboolean
+sb_test_rgw_restart_gateway (SbTestRgw  *self,
+                             GError    **error)
+{
+  self->deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
+  return start_radosgw_on (self, self->rgw_port, error);
 }
 
 /* One attempt: the directory and everything in it, up to a listening

@@ -44,6 +44,11 @@ const char *sb_test_rgw_get_secret_key (SbTestRgw              *rgw);
 const char *sb_test_rgw_get_region     (SbTestRgw              *rgw);
 /* The cluster's directory: ceph.conf, keyring, log/ (one file a daemon). */
 const char *sb_test_rgw_get_dir        (SbTestRgw              *rgw);
+/* Kill radosgw alone, the cluster (and every object) staying; start it
+ * again on the same port. */
+void        sb_test_rgw_kill_gateway    (SbTestRgw              *rgw);
+gboolean    sb_test_rgw_restart_gateway (SbTestRgw              *rgw,
+                                         GError                **error);
 /* Kills every daemon and removes the directory (kept, and named on
  * standard error, when SB_TEST_RGW_KEEP is set). NULL is ignored. */
 void        sb_test_rgw_stop           (SbTestRgw              *rgw);

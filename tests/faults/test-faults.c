@@ -4,9 +4,10 @@
  * - embedded store: storagebox-server is SIGKILLed again and again while
  *   workers upload, replace, rename and delete, and restarted on the same
  *   data;
- * - AWS backend: dynalite (on disk) and s3rver are SIGKILLed and restarted
- *   under the same load while one storagebox-server keeps running and must
- *   recover by itself; nobody may be logged out by the outage;
+ * - AWS backend: dynalite (on disk) and Ceph RGW's gateway are SIGKILLed
+ *   and restarted under the same load while one storagebox-server keeps
+ *   running and must recover by itself; nobody may be logged out by the
+ *   outage;
  * - a proxy that lets a DynamoDB write through and drops its answer;
  * - a full disk (a small tmpfs, as root).
  *
@@ -33,6 +34,7 @@
 
 #include "sb-aws-test-util.h"
 #include "sb-test-proxy.h"
+#include "sb-test-rgw.h"
 #include "sb-test-util.h"
 #include "server-fixture.h"
 
@@ -226,9 +228,13 @@ op_upload (Worker     *worker,
            gboolean    replace)
 {
   guint32 seed = g_rand_int (worker->rand);
-  gsize size = g_rand_int_range (worker->rand, 0, 8) == 0
-                 ? (gsize) g_rand_int_range (worker->rand, 1, 3 * 1024 * 1024)
-                 : (gsize) g_rand_int_range (worker->rand, 0, 64 * 1024);
+  guint kind = (guint) g_rand_int_range (worker->rand, 0, 40);
+  /* Mostly small; now and then a few MiB; rarely more than a part (8 MiB),
+   * so that kills also meet multipart uploads. */
+  gsize size = kind == 0   ? (gsize) g_rand_int_range (worker->rand, 9 * 1024 * 1024,
+                                                       12 * 1024 * 1024)
+               : kind < 6  ? (gsize) g_rand_int_range (worker->rand, 1, 3 * 1024 * 1024)
+                           : (gsize) g_rand_int_range (worker->rand, 0, 64 * 1024);
   g_autoptr(GBytes) content = content_for (seed, size);
   g_autofree char *hash = digest (content);
   g_autofree char *csrf = form_page (worker, "/upload", NULL);
@@ -801,63 +807,64 @@ need_node (void)
   return TRUE;
 }
 
-static char **
-aws_env (guint16     dynamodb_port,
-         guint16     s3_port,
-         const char *bucket)
-{
-  char **env = g_new0 (char *, 9);
-
-  env[0] = g_strdup ("STORAGEBOX_BACKEND=aws");
-  env[1] = g_strdup_printf ("STORAGEBOX_BUCKET=%s", bucket);
-  env[2] = g_strdup_printf ("STORAGEBOX_DYNAMODB_ENDPOINT_URL=http://127.0.0.1:%u",
-                            dynamodb_port);
-  env[3] = g_strdup_printf ("STORAGEBOX_S3_ENDPOINT_URL=http://127.0.0.1:%u", s3_port);
-  env[4] = g_strdup ("STORAGEBOX_REGION=us-east-1");
-  env[5] = g_strdup ("AWS_ACCESS_KEY_ID=S3RVER");
-  env[6] = g_strdup ("AWS_SECRET_ACCESS_KEY=S3RVER");
-  env[7] = g_strdup ("AWS_EC2_METADATA_DISABLED=true");
-  return env;
-}
-
-/* dynalite and s3rver on disk, on ports of their own, provisioned by
- * storagebox-cli init; env holds the settings that point at them. */
+/* dynalite on disk and Ceph RGW (whose cluster outlives its gateway), on
+ * ports of their own, provisioned by storagebox-cli init; env holds the
+ * settings that point at them. */
 typedef struct
 {
-  Service  dynalite;
-  Service  s3;
-  char   **env;
+  Service    dynalite;
+  SbTestRgw *rgw;
+  char     **env;
 } Stack;
 
-static void
+static gboolean
 stack_start (Stack      *stack,
              const char *bucket)
 {
   const char *init[] = { "init", NULL };
+  g_autoptr(GError) error = NULL;
+  char **env;
 
+  memset (stack, 0, sizeof *stack);
+  if (!need_node ())
+    return FALSE;
+  stack->rgw = sb_test_rgw_start (NULL, &error);
+  if (stack->rgw == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_test_skip (error->message);
+      return FALSE;
+    }
+  g_assert_no_error (error);
   stack->dynalite = (Service) { "dynalite", sb_test_free_port (),
                                 sb_test_make_tmpdir ("sb-faults-dynalite-XXXXXX"), NULL };
-  stack->s3 = (Service) { "s3rver", sb_test_free_port (),
-                          sb_test_make_tmpdir ("sb-faults-s3-XXXXXX"), NULL };
   service_start (&stack->dynalite);
-  service_start (&stack->s3);
-  stack->env = aws_env (stack->dynalite.port, stack->s3.port, bucket);
+
+  env = g_new0 (char *, 9);
+  env[0] = g_strdup ("STORAGEBOX_BACKEND=aws");
+  env[1] = g_strdup_printf ("STORAGEBOX_BUCKET=%s", bucket);
+  env[2] = g_strdup_printf ("STORAGEBOX_DYNAMODB_ENDPOINT_URL=http://127.0.0.1:%u",
+                            stack->dynalite.port);
+  env[3] = g_strdup_printf ("STORAGEBOX_S3_ENDPOINT_URL=%s", sb_test_rgw_get_url (stack->rgw));
+  env[4] = g_strdup_printf ("STORAGEBOX_REGION=%s", sb_test_rgw_get_region (stack->rgw));
+  env[5] = g_strdup_printf ("AWS_ACCESS_KEY_ID=%s", sb_test_rgw_get_access_key (stack->rgw));
+  env[6] = g_strdup_printf ("AWS_SECRET_ACCESS_KEY=%s",
+                            sb_test_rgw_get_secret_key (stack->rgw));
+  env[7] = g_strdup ("AWS_EC2_METADATA_DISABLED=true");
+  stack->env = env;
   g_assert_cmpint (sb_test_run_cli (init, (const char * const *) stack->env, NULL, NULL, NULL),
                    ==, 0);
+  return TRUE;
 }
 
 static void
 stack_stop (Stack *stack)
 {
-  Service *services[] = { &stack->dynalite, &stack->s3 };
-
-  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
-    {
-      if (services[i]->process != NULL)
-        service_kill (services[i]);
-      sb_test_rm_rf (services[i]->dir);
-      g_free (services[i]->dir);
-    }
+  if (stack->dynalite.process != NULL)
+    service_kill (&stack->dynalite);
+  if (stack->dynalite.dir != NULL)
+    sb_test_rm_rf (stack->dynalite.dir);
+  g_free (stack->dynalite.dir);
+  sb_test_rgw_stop (stack->rgw);
   g_strfreev (stack->env);
 }
 
@@ -875,10 +882,9 @@ test_aws_kill_services (void)
   Counts totals = { 0 };
   guint32 seed = g_test_rand_int ();
 
-  if (!need_node ())
+  if (!stack_start (&stack, "storagebox-faults"))
     return;
   g_test_message ("seed %u", seed);
-  stack_start (&stack, "storagebox-faults");
   server = sb_test_server_start ((const char * const *) args, (const char * const *) stack.env);
   for (guint i = 0; i < N_WORKERS; i++)
     {
@@ -891,16 +897,22 @@ test_aws_kill_services (void)
 
   for (guint k = 0; k < kills; k++)
     {
-      /* s3rver is not crash-safe itself (a SIGKILL can leave a truncated
-       * metadata file that fails every later listing), so only DynamoDB
-       * dies here. */
-      Service *victim = &stack.dynalite;
+      g_autoptr(GError) error = NULL;
 
+      /* DynamoDB and S3 in turn; RGW's gateway alone, as its cluster is
+       * where the objects are. */
       g_usleep (g_random_int_range (400, 1200) * 1000);
-      service_kill (victim);
+      if (k % 2 == 0)
+        service_kill (&stack.dynalite);
+      else
+        sb_test_rgw_kill_gateway (stack.rgw);
       totals.kills++;
       g_usleep (g_random_int_range (100, 800) * 1000);
-      service_start (victim);
+      if (k % 2 == 0)
+        service_start (&stack.dynalite);
+      else
+        g_assert_true (sb_test_rgw_restart_gateway (stack.rgw, &error));
+      g_assert_no_error (error);
     }
   g_usleep (1000000);
   for (guint i = 0; i < N_WORKERS; i++)
@@ -915,7 +927,7 @@ test_aws_kill_services (void)
   /* The same process served throughout: it recovered by itself. */
   sb_test_server_stop (server);
   g_assert_cmpuint (totals.acknowledged, >, 0);
-  fsck_after ((const char * const *) stack.env, "AWS backend, dynalite killed", &totals);
+  fsck_after ((const char * const *) stack.env, "AWS backend, dynalite and radosgw killed", &totals);
   stack_stop (&stack);
   g_free (handle.url);
 }
@@ -939,9 +951,8 @@ test_aws_lost_answer (void)
     { "small.bin", 64 * 1024, TRUE },
   };
 
-  if (!need_node ())
+  if (!stack_start (&stack, "storagebox-lost"))
     return;
-  stack_start (&stack, "storagebox-lost");
   dynamodb_url = g_strdup_printf ("http://127.0.0.1:%u", stack.dynalite.port);
   proxy = sb_test_proxy_new (dynamodb_url);
   proxied = g_strdupv (stack.env);
@@ -1011,9 +1022,8 @@ test_aws_outage_keeps_sessions (void)
   SbTestServer *server;
   SbTestClient *client;
 
-  if (!need_node ())
+  if (!stack_start (&stack, "storagebox-outage"))
     return;
-  stack_start (&stack, "storagebox-outage");
   server = sb_test_server_start (NULL, (const char * const *) stack.env);
   client = sb_test_client_new (server);
   sb_test_sign_up (client, "stayloggedin", "chaos-password");
