@@ -88,7 +88,5 @@ GBytes     *sb_accounts_get_server_key_finish  (SbAccounts           *self,
                                                 GError              **error);
 
 char       *sb_accounts_hash_token             (const char           *token);
-/* 256 random bits, base64url: session tokens and CSRF tokens. */
-char       *sb_random_token                    (void);
 
 G_END_DECLS
