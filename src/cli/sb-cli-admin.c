@@ -91,10 +91,10 @@ report_command (int       argc,
     return status;
 
   if (provision)
-    sb_config_provision_async (config, NULL, sb_cli_result_cb, &result);
+    sb_config_provision_async (config, NULL, sb_await_cb, &result);
   else
-    sb_config_check_async (config, NULL, sb_cli_result_cb, &result);
-  sb_cli_await (&result);
+    sb_config_check_async (config, NULL, sb_await_cb, &result);
+  sb_await (&result);
   report = provision ? sb_config_provision_finish (config, result, &error)
                      : sb_config_check_finish (config, result, &error);
   if (report == NULL)
@@ -154,8 +154,8 @@ sb_cli_adduser (int    argc,
     { NULL }
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
-  g_autoptr(SbStore) store = NULL;
-  g_autoptr(SbAccounts) accounts = NULL;
+  g_autoptr(SbService) service = NULL;
+  SbAccounts *accounts;
   g_autoptr(SbSession) session = NULL;
   g_autoptr(GAsyncResult) signed_up = NULL;
   g_autoptr(GAsyncResult) logged_out = NULL;
@@ -177,25 +177,25 @@ sb_cli_adduser (int    argc,
   password = read_password (&error);
   if (password == NULL)
     return sb_cli_fail (error);
-  if ((store = sb_cli_open (config, &status)) == NULL)
+  if ((service = sb_cli_open (config, &status)) == NULL)
     {
       sodium_memzero (password, strlen (password));
       g_free (password);
       return status;
     }
 
-  accounts = sb_accounts_new (store);
-  sb_accounts_sign_up_async (accounts, argv[1], email, password, NULL, NULL, sb_cli_result_cb,
+  accounts = sb_service_get_accounts (service);
+  sb_accounts_sign_up_async (accounts, argv[1], email, password, NULL, NULL, sb_await_cb,
                              &signed_up);
-  session = sb_accounts_sign_up_finish (accounts, sb_cli_await (&signed_up), &error);
+  session = sb_accounts_sign_up_finish (accounts, sb_await (&signed_up), &error);
   sodium_memzero (password, strlen (password));
   g_free (password);
   if (session == NULL)
     return sb_cli_fail (error);
 
   /* Signing up logs in; nobody will use this session. */
-  sb_accounts_log_out_async (accounts, sb_session_get_token (session), NULL, sb_cli_result_cb,
+  sb_accounts_log_out_async (accounts, sb_session_get_token (session), NULL, sb_await_cb,
                              &logged_out);
-  sb_accounts_log_out_finish (accounts, sb_cli_await (&logged_out), NULL);
+  sb_accounts_log_out_finish (accounts, sb_await (&logged_out), NULL);
   return SB_CLI_OK;
 }

@@ -17,16 +17,16 @@
 #define COPY_BUFFER (1024 * 1024)
 
 static gboolean
-user_exists (SbStore     *store,
+user_exists (SbService   *service,
              const char  *username,
              GError     **error)
 {
-  g_autoptr(SbAccounts) accounts = sb_accounts_new (store);
+  SbAccounts *accounts = sb_service_get_accounts (service);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SbUser) user = NULL;
 
-  sb_accounts_get_profile_async (accounts, username, NULL, sb_cli_result_cb, &result);
-  user = sb_accounts_get_profile_finish (accounts, sb_cli_await (&result), NULL, NULL, error);
+  sb_accounts_get_profile_async (accounts, username, NULL, sb_await_cb, &result);
+  user = sb_accounts_get_profile_finish (accounts, sb_await (&result), NULL, NULL, error);
   if (user == NULL && error && g_error_matches (*error, SB_ERROR, SB_ERROR_NOT_FOUND))
     {
       g_clear_error (error);
@@ -69,8 +69,8 @@ sb_cli_put (int    argc,
     { NULL }
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
-  g_autoptr(SbStore) store = NULL;
-  g_autoptr(SbLibrary) library = NULL;
+  g_autoptr(SbService) service = NULL;
+  SbLibrary *library;
   g_autoptr(GInputStream) source = NULL;
   g_autoptr(SbFile) stored = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -113,21 +113,20 @@ sb_cli_put (int    argc,
         size_hint = g_file_info_get_size (info);
     }
 
-  if ((store = sb_cli_open (config, &status)) == NULL)
+  if ((service = sb_cli_open (config, &status)) == NULL)
     return status;
-  if (!user_exists (store, user, &error))
+  if (!user_exists (service, user, &error))
     return sb_cli_fail (error);
 
-  library = sb_library_new (store, sb_config_get_max_upload_size (config));
+  library = sb_service_get_library (service);
   type = sb_library_guess_content_type (name, content_type);
   sb_library_upload_async (library, user, name, description ? description : "", type, source,
                            size_hint, replace ? SB_UPLOAD_REPLACE : SB_UPLOAD_NONE, NULL, NULL,
-                           NULL, sb_cli_result_cb, &result);
-  stored = sb_library_upload_finish (library, sb_cli_await (&result), &error);
+                           NULL, sb_await_cb, &result);
+  stored = sb_library_upload_finish (library, sb_await (&result), &error);
   /* The result's task holds the library, which holds the store. */
   g_clear_object (&result);
-  g_clear_object (&library);
-  sb_cli_close (g_steal_pointer (&store));
+  sb_cli_close (g_steal_pointer (&service));
   if (stored == NULL)
     return sb_cli_fail (error);
   return SB_CLI_OK;
@@ -221,8 +220,8 @@ sb_cli_get (int    argc,
     { NULL }
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
-  g_autoptr(SbStore) store = NULL;
-  g_autoptr(SbLibrary) library = NULL;
+  g_autoptr(SbService) service = NULL;
+  SbLibrary *library;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GOutputStream) out = NULL;
   g_autoptr(GFile) target = NULL;
@@ -244,11 +243,11 @@ sb_cli_get (int    argc,
     return user ? status : SB_CLI_USAGE;
   local = argc > 2 ? argv[2] : argv[1];
 
-  if ((store = sb_cli_open (config, &status)) == NULL)
+  if ((service = sb_cli_open (config, &status)) == NULL)
     return status;
-  library = sb_library_new (store, sb_config_get_max_upload_size (config));
-  sb_library_open_async (library, user, argv[1], 0, -1, NULL, sb_cli_result_cb, &opened);
-  stream = sb_library_open_finish (library, sb_cli_await (&opened), &file, &error);
+  library = sb_service_get_library (service);
+  sb_library_open_async (library, user, argv[1], 0, -1, NULL, sb_await_cb, &opened);
+  stream = sb_library_open_finish (library, sb_await (&opened), &file, &error);
   if (stream == NULL)
     return sb_cli_fail (error);
 
@@ -259,8 +258,8 @@ sb_cli_get (int    argc,
       /* GIO writes beside the target and renames on close. */
       target = g_file_new_for_commandline_arg (local);
       g_file_replace_async (target, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                            G_PRIORITY_DEFAULT, NULL, sb_cli_result_cb, &created);
-      out = G_OUTPUT_STREAM (g_file_replace_finish (target, sb_cli_await (&created), &error));
+                            G_PRIORITY_DEFAULT, NULL, sb_await_cb, &created);
+      out = G_OUTPUT_STREAM (g_file_replace_finish (target, sb_await (&created), &error));
       if (out == NULL)
         return sb_cli_fail (error);
     }
@@ -278,8 +277,8 @@ sb_cli_get (int    argc,
       g_output_stream_close (out, discard, NULL);
       return sb_cli_fail (error);
     }
-  g_output_stream_close_async (out, G_PRIORITY_DEFAULT, NULL, sb_cli_result_cb, &closed);
-  if (!g_output_stream_close_finish (out, sb_cli_await (&closed), &error))
+  g_output_stream_close_async (out, G_PRIORITY_DEFAULT, NULL, sb_await_cb, &closed);
+  if (!g_output_stream_close_finish (out, sb_await (&closed), &error))
     return sb_cli_fail (error);
   return SB_CLI_OK;
 }
@@ -310,8 +309,8 @@ sb_cli_ls (int    argc,
     { NULL }
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
-  g_autoptr(SbStore) store = NULL;
-  g_autoptr(SbLibrary) library = NULL;
+  g_autoptr(SbService) service = NULL;
+  SbLibrary *library;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -324,13 +323,13 @@ sb_cli_ls (int    argc,
       !need_user ("ls", user))
     return user ? status : SB_CLI_USAGE;
 
-  if ((store = sb_cli_open (config, &status)) == NULL)
+  if ((service = sb_cli_open (config, &status)) == NULL)
     return status;
-  if (!user_exists (store, user, &error))
+  if (!user_exists (service, user, &error))
     return sb_cli_fail (error);
-  library = sb_library_new (store, sb_config_get_max_upload_size (config));
-  sb_library_list_async (library, user, NULL, sb_cli_result_cb, &result);
-  files = sb_library_list_finish (library, sb_cli_await (&result), &error);
+  library = sb_service_get_library (service);
+  sb_library_list_async (library, user, NULL, sb_await_cb, &result);
+  files = sb_library_list_finish (library, sb_await (&result), &error);
   if (files == NULL)
     return sb_cli_fail (error);
 
@@ -401,8 +400,8 @@ sb_cli_rm (int    argc,
     { NULL }
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
-  g_autoptr(SbStore) store = NULL;
-  g_autoptr(SbLibrary) library = NULL;
+  g_autoptr(SbService) service = NULL;
+  SbLibrary *library;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   gboolean deleted;
@@ -414,15 +413,14 @@ sb_cli_rm (int    argc,
       !need_user ("rm", user))
     return user ? status : SB_CLI_USAGE;
 
-  if ((store = sb_cli_open (config, &status)) == NULL)
+  if ((service = sb_cli_open (config, &status)) == NULL)
     return status;
-  library = sb_library_new (store, sb_config_get_max_upload_size (config));
-  sb_library_delete_async (library, user, argv[1], -1, NULL, sb_cli_result_cb, &result);
-  deleted = sb_library_delete_finish (library, sb_cli_await (&result), &error);
+  library = sb_service_get_library (service);
+  sb_library_delete_async (library, user, argv[1], -1, NULL, sb_await_cb, &result);
+  deleted = sb_library_delete_finish (library, sb_await (&result), &error);
   /* The result's task holds the library, which holds the store. */
   g_clear_object (&result);
-  g_clear_object (&library);
-  sb_cli_close (g_steal_pointer (&store));
+  sb_cli_close (g_steal_pointer (&service));
   if (!deleted)
     return sb_cli_fail (error);
   return SB_CLI_OK;

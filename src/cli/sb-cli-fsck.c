@@ -206,7 +206,7 @@ sb_cli_fsck (int    argc,
     { NULL }
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
-  g_autoptr(SbStore) store = NULL;
+  g_autoptr(SbService) service = NULL;
   g_autoptr(SbFsckReport) report = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -234,12 +234,12 @@ sb_cli_fsck (int    argc,
   if (recover)
     flags |= SB_FSCK_RECOVER;
 
-  if ((store = sb_cli_open (config, &status)) == NULL)
+  if ((service = sb_cli_open (config, &status)) == NULL)
     return status;
-  sb_fsck_run_async (store, flags, grace, NULL, sb_cli_result_cb, &result);
-  report = sb_fsck_run_finish (sb_cli_await (&result), &error);
+  sb_fsck_run_async (sb_service_get_store (service), flags, grace, NULL, sb_await_cb, &result);
+  report = sb_fsck_run_finish (sb_await (&result), &error);
   g_clear_object (&result);
-  sb_cli_close (g_steal_pointer (&store));
+  sb_cli_close (g_steal_pointer (&service));
   if (report == NULL)
     return sb_cli_fail (error);
 

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "sb-cli.h"
-#include "sb-lifecycle.h"
 #include "sb-error.h"
 
 #define UNAVAILABLE_PREFIX "storage backend unavailable: "
@@ -51,26 +50,6 @@ sb_cli_fail (const GError *error)
   if (error->domain == G_OPTION_ERROR || g_error_matches (error, SB_ERROR, SB_ERROR_INVALID))
     return SB_CLI_USAGE;
   return SB_CLI_FAILED;
-}
-
-void
-sb_cli_result_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-/* The CLI has nothing else to do while it waits: running the main context
- * here is what g_main_loop_run() would do. */
-GAsyncResult *
-sb_cli_await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
 }
 
 gboolean
@@ -121,23 +100,31 @@ sb_cli_parse (const char    *command,
   return TRUE;
 }
 
-SbStore *
+SbService *
 sb_cli_open (SbConfig *config,
              int      *status)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  SbStore *store;
+  SbService *service;
 
-  sb_config_open_store_async (config, NULL, sb_cli_result_cb, &result);
-  store = sb_config_open_store_finish (config, sb_cli_await (&result), &error);
-  if (store == NULL)
+  sb_service_open_async (config, NULL, sb_await_cb, &result);
+  service = sb_service_open_finish (sb_await (&result), &error);
+  if (service == NULL)
     *status = sb_cli_fail (error);
-  return store;
+  return service;
 }
 
 void
-sb_cli_close (SbStore *store)
+sb_cli_close (SbService *service)
 {
-  sb_release_when_idle (store, 60 * G_TIME_SPAN_SECOND);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (service == NULL)
+    return;
+  sb_service_close_async (service, 60 * G_TIME_SPAN_SECOND, NULL, sb_await_cb, &result);
+  if (!sb_service_close_finish (service, sb_await (&result), &error))
+    g_debug ("Closing: %s", error->message);
+  g_object_unref (service);
 }

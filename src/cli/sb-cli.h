@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "sb-accounts.h"
-#include "sb-config.h"
-#include "sb-library.h"
+#include "sb-await.h"
+#include "sb-service.h"
 
 G_BEGIN_DECLS
 
@@ -38,17 +37,14 @@ gboolean      sb_cli_parse     (const char    *command,
                                 char        ***argv,
                                 SbConfig      *config,
                                 int           *status);
-/* Opens and verifies the configured store (see sb_config_open_store_async). */
-SbStore      *sb_cli_open      (SbConfig      *config,
+/* Opens the service on the configured store, verified (see
+ * sb_service_open_async()). On failure prints one sentence and returns NULL
+ * with *status set. */
+SbService    *sb_cli_open      (SbConfig      *config,
                                 int           *status);
-/* Drops the last reference to @store once the work it still does in the
+/* Closes @service and drops it, once the work it still does in the
  * background (deleting the bytes of a deleted or refused file) is done. */
-void          sb_cli_close     (SbStore       *store);
-/* Runs the main context until *@slot holds a result. */
-GAsyncResult *sb_cli_await     (GAsyncResult **slot);
-void          sb_cli_result_cb (GObject       *object,
-                                GAsyncResult  *result,
-                                gpointer       user_data);
+void          sb_cli_close     (SbService     *service);
 /* Prints "storagebox-cli: <sentence>" for @error and returns the exit
  * status it calls for. */
 int           sb_cli_fail      (const GError  *error);

@@ -60,6 +60,7 @@ sb_library_new (SbStore *store,
   SbLibrary *self;
 
   g_return_val_if_fail (SB_IS_STORE (store), NULL);
+  g_return_val_if_fail (max_file_size > 0, NULL);
 
   self = g_object_new (SB_TYPE_LIBRARY, NULL);
   self->store = g_object_ref (store);

@@ -6,6 +6,9 @@
 G_BEGIN_DECLS
 
 #define SB_DEFAULT_MAX_FILE_SIZE (G_GUINT64_CONSTANT (5) * 1024 * 1024 * 1024)
+/* For sb_library_new(): no size limit at all (tests of other rules). A
+ * limit of 0 is refused rather than read as "none". */
+#define SB_LIBRARY_NO_SIZE_LIMIT G_MAXUINT64
 
 typedef enum {
   SB_UPLOAD_NONE    = 0,
@@ -26,7 +29,8 @@ G_DECLARE_FINAL_TYPE (SbLibrary, sb_library, SB, LIBRARY, GObject)
 
 /* A user's files: upload, list, download, edit (description, name, content)
  * and delete. Every operation is scoped to an owner; another owner's file is
- * simply not found. Errors are in SB_ERROR. */
+ * simply not found. Errors are in SB_ERROR. Front ends get theirs from
+ * sb_service_get_library(), with the configured size limit. */
 SbLibrary       *sb_library_new                (SbStore                *store,
                                                 guint64                 max_file_size);
 SbStore         *sb_library_get_store          (SbLibrary              *self);

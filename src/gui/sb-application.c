@@ -3,11 +3,9 @@
 
 #include <glib/gi18n.h>
 
-#include "sb-accounts.h"
 #include "sb-application.h"
 #include "sb-backend.h"
 #include "sb-gui-util.h"
-#include "sb-library.h"
 #include "sb-preferences-window.h"
 #include "sb-window.h"
 
@@ -16,9 +14,7 @@ struct _SbApplication
   AdwApplication  parent_instance;
 
   char           *data_dir;
-  SbStore        *store;
-  SbAccounts     *accounts;
-  SbLibrary      *library;
+  SbService      *service;
   gint64          started_at;
   gulong          after_paint_id;
   gboolean        bench;
@@ -35,24 +31,22 @@ store_opened_cb (GObject      *object,
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (window));
   SbApplication *self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SbStore) store = NULL;
-  guint64 max_file_size = SB_DEFAULT_MAX_FILE_SIZE;
+  g_autoptr(SbService) service = NULL;
 
-  store = sb_backend_open_finish (result, &max_file_size, &error);
+  service = sb_backend_open_finish (result, &error);
   /* Closed while the store was opening: nothing left to show it in. */
   if (application == NULL)
     return;
   self = SB_APPLICATION (application);
-  self->store = g_steal_pointer (&store);
-  if (self->store == NULL)
+  if (service == NULL)
     {
       g_warning ("Could not open the store: %s", error->message);
       sb_window_set_store_error (window, error);
       return;
     }
-  self->accounts = sb_accounts_new (self->store);
-  self->library = sb_library_new (self->store, max_file_size);
-  sb_window_set_core (window, self->accounts, self->library);
+  self->service = g_steal_pointer (&service);
+  sb_window_set_core (window, sb_service_get_accounts (self->service),
+                      sb_service_get_library (self->service));
   sb_window_start (window);
 }
 
@@ -195,13 +189,50 @@ sb_application_startup (GApplication *application)
 }
 
 static void
+service_closed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *closed = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sb_service_close_finish (SB_SERVICE (object), result, &error))
+    g_debug ("Closing: %s", error->message);
+  *closed = TRUE;
+}
+
+/* Before the process exits: the windows let go of the accounts and the
+ * library, then the service waits for what it still does in the
+ * background (deleting the bytes of a deleted file), so that no worker
+ * thread finalizes the store while the process exits. The main loop is
+ * over; this runs the main context for as long as that takes. */
+static void
+sb_application_shutdown (GApplication *application)
+{
+  SbApplication *self = SB_APPLICATION (application);
+  GList *windows;
+  gboolean closed = FALSE;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (windows->data);
+
+  G_APPLICATION_CLASS (sb_application_parent_class)->shutdown (application);
+
+  if (self->service == NULL)
+    return;
+  sb_service_close_async (self->service, SB_SERVICE_CLOSE_TIMEOUT, NULL, service_closed_cb,
+                          &closed);
+  while (!closed)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&self->service);
+}
+
+static void
 sb_application_finalize (GObject *object)
 {
   SbApplication *self = SB_APPLICATION (object);
 
-  g_clear_object (&self->library);
-  g_clear_object (&self->accounts);
-  g_clear_object (&self->store);
+  g_clear_object (&self->service);
   g_free (self->data_dir);
   G_OBJECT_CLASS (sb_application_parent_class)->finalize (object);
 }
@@ -215,6 +246,7 @@ sb_application_class_init (SbApplicationClass *klass)
   object_class->finalize = sb_application_finalize;
   app_class->activate = sb_application_activate;
   app_class->startup = sb_application_startup;
+  app_class->shutdown = sb_application_shutdown;
   app_class->handle_local_options = sb_application_handle_local_options;
 }
 

@@ -4,10 +4,9 @@
 #include <glib/gi18n.h>
 
 #include "sb-backend.h"
-#include "sb-config.h"
 #include "sb-error.h"
 #include "sb-keyring.h"
-#include "sb-library.h"
+#include "sb-service.h"
 
 typedef struct
 {
@@ -19,7 +18,6 @@ typedef struct
   gboolean       keys_typed;    /* as typed in Preferences, not from the keyring */
   gboolean       usable;
   char          *settings[8];
-  guint64        max_file_size;
 } Op;
 
 /* GSettings keys for AWS, in the order of Op.settings, and the SbConfig
@@ -60,7 +58,6 @@ op_new (GSettings  *settings,
 
   op->kind = (SbBackendKind) g_settings_get_enum (settings, "backend");
   op->data_dir = g_strdup (data_dir);
-  op->max_file_size = SB_DEFAULT_MAX_FILE_SIZE;
   /* Only what the user set: GSettings' defaults must not hide the config
    * file and environment that storagebox-server and storagebox-cli read. */
   for (guint i = 0; i < G_N_ELEMENTS (aws_settings); i++)
@@ -110,17 +107,13 @@ open_opened_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Op *op = g_task_get_task_data (task);
   GError *error = NULL;
-  SbStore *store = sb_config_open_store_finish (SB_CONFIG (object), result, &error);
+  SbService *service = sb_service_open_finish (result, &error);
 
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  op->max_file_size = sb_config_get_max_upload_size (SB_CONFIG (object));
-  g_task_return_pointer (task, store, g_object_unref);
+  if (service == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, service, g_object_unref);
 }
 
 static void
@@ -136,7 +129,7 @@ open_with_config (GTask *task)
       g_task_return_error (task, error);
       return;
     }
-  sb_config_open_store_async (config, cancellable, open_opened_cb, task);
+  sb_service_open_async (config, cancellable, open_opened_cb, task);
 }
 
 static void
@@ -187,22 +180,15 @@ sb_backend_open_async (GSettings           *settings,
 
 /**
  * sb_backend_open_finish:
- * @max_file_size: (out) (optional): the largest file to accept
  *
- * Returns: (transfer full): the store, or %NULL with an error sentence
+ * Returns: (transfer full): the open service, or %NULL with an error
+ *   sentence
  */
-SbStore *
+SbService *
 sb_backend_open_finish (GAsyncResult  *result,
-                        guint64       *max_file_size,
                         GError       **error)
 {
-  Op *op;
-
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  op = g_task_get_task_data (G_TASK (result));
-  if (max_file_size != NULL)
-    *max_file_size = op->max_file_size;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "sb-store.h"
+#include "sb-service.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +14,7 @@ typedef enum {
   SB_BACKEND_KIND_AWS,
 } SbBackendKind;
 
-/* The only place the desktop app decides which store to open: SbConfig
+/* The only place the desktop app decides which service to open: SbConfig
  * (the configuration storagebox-server and storagebox-cli share: config
  * files, STORAGEBOX_* variables) with what the user set in Preferences on
  * top, and for AWS the access keys in the keyring. @data_dir (nullable)
@@ -25,8 +25,7 @@ void     sb_backend_open_async       (GSettings            *settings,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,
                                       gpointer              user_data);
-SbStore *sb_backend_open_finish      (GAsyncResult         *result,
-                                      guint64              *max_file_size,
+SbService *sb_backend_open_finish    (GAsyncResult         *result,
                                       GError              **error);
 
 /* Runs the checks of “storagebox-cli check” against the backend chosen in

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sb-config.h"
-#include "sb-lifecycle.h"
+#include "sb-await.h"
+#include "sb-service.h"
 #include "sb-web-server.h"
 
 #define DRAIN_TIMEOUT (30 * G_TIME_SPAN_SECOND)
@@ -89,29 +89,17 @@ stop_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-store_opened_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 /* Proves the backend works before listening: a misconfigured server says
  * what to fix and exits, instead of failing every request. Start-up may
  * wait; nothing else is running yet. */
-static SbStore *
-open_store (SbConfig  *config,
-            GError   **error)
+static SbService *
+open_service (SbConfig  *config,
+              GError   **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_config_open_store_async (config, NULL, store_opened_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return sb_config_open_store_finish (config, result, error);
+  sb_service_open_async (config, NULL, sb_await_cb, &result);
+  return sb_service_open_finish (sb_await (&result), error);
 }
 
 /* Shared by every server on the store, so that a logged-out form served by
@@ -122,10 +110,21 @@ load_server_key (SbAccounts  *accounts,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_accounts_get_server_key_async (accounts, NULL, store_opened_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return sb_accounts_get_server_key_finish (accounts, result, error);
+  sb_accounts_get_server_key_async (accounts, NULL, sb_await_cb, &result);
+  return sb_accounts_get_server_key_finish (accounts, sb_await (&result), error);
+}
+
+/* Lets background work (a blob deletion after a delete) finish, and the
+ * store close in this thread, before the process exits. */
+static void
+close_service (SbService *service)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sb_service_close_async (service, DRAIN_TIMEOUT, NULL, sb_await_cb, &result);
+  if (!sb_service_close_finish (service, sb_await (&result), &error))
+    g_debug ("Closing: %s", error->message);
 }
 
 int
@@ -146,9 +145,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SbConfig) config = sb_config_new (NULL);
-  g_autoptr(SbStore) store = NULL;
-  g_autoptr(SbAccounts) accounts = NULL;
-  g_autoptr(SbLibrary) library = NULL;
+  g_autoptr(SbService) service = NULL;
   g_autoptr(SbWebServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   App app = { 0 };
@@ -212,20 +209,20 @@ main (int   argc,
       return 2;
     }
 
-  store = open_store (config, &error);
-  if (store == NULL)
+  service = open_service (config, &error);
+  if (service == NULL)
     {
       g_printerr ("storagebox-server: %s\n", error->message);
       return 1;
     }
-  accounts = sb_accounts_new (store);
-  library = sb_library_new (store, sb_config_get_max_upload_size (config));
-  server_key = load_server_key (accounts, &error);
+  server_key = load_server_key (sb_service_get_accounts (service), &error);
   if (server_key != NULL)
-    server = sb_web_server_new (accounts, library, &error);
+    server = sb_web_server_new (sb_service_get_accounts (service),
+                                sb_service_get_library (service), &error);
   if (server == NULL)
     {
       g_printerr ("storagebox-server: %s\n", error->message);
+      close_service (service);
       return 1;
     }
   sb_web_server_set_form_key (server, server_key);
@@ -281,11 +278,7 @@ main (int   argc,
   g_unix_signal_add (SIGINT, stop_cb, &app);
   g_main_loop_run (loop);
 
-  /* Let background work (a blob deletion after a delete) finish, and the
-   * store close in this thread, before the process exits. */
   g_clear_object (&server);
-  g_clear_object (&library);
-  g_clear_object (&accounts);
-  sb_release_when_idle (g_steal_pointer (&store), DRAIN_TIMEOUT);
+  close_service (service);
   return app.status;
 }

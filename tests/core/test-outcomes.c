@@ -70,7 +70,7 @@ fixture_setup (Fixture       *f,
   report = sb_aws_store_provision_finish (f->store, sb_test_await (&result), &error);
   g_assert_no_error (error);
   g_assert_true (sb_check_get_usable (report));
-  f->library = sb_library_new (SB_STORE (f->store), 0);
+  f->library = sb_library_new (SB_STORE (f->store), SB_LIBRARY_NO_SIZE_LIMIT);
 }
 
 static void

@@ -67,6 +67,7 @@ test_aws_end_to_end (void)
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   SbPreferencesWindow *preferences;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SbService) service = NULL;
   g_autoptr(SbStore) store = NULL;
   GuiFixture fixture = { 0 };
   g_autoptr(GBytes) content = sb_test_random_bytes (3 * 1024 * 1024 + 5, 7);
@@ -114,8 +115,10 @@ test_aws_end_to_end (void)
 
   /* Open the store as the app does: settings, keys from the keyring. */
   sb_backend_open_async (settings, NULL, NULL, sb_test_result_cb, &result);
-  store = sb_backend_open_finish (sb_test_await (&result), NULL, &error);
+  service = sb_backend_open_finish (sb_test_await (&result), &error);
   g_assert_no_error (error);
+  store = g_object_ref (sb_service_get_store (service));
+  g_clear_object (&service);
 
   /* Sign up and upload through the pages, on DynamoDB and S3. */
   fixture.dir = sb_test_make_tmpdir ("sb-gui-aws-XXXXXX");

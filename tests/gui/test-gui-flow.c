@@ -776,6 +776,7 @@ test_backend (void)
   g_autofree char *dir = sb_test_make_tmpdir ("sb-backend-XXXXXX");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SbService) service = NULL;
   g_autoptr(SbStore) store = NULL;
   g_autofree char *report = NULL;
   guint64 max_file_size = 0;
@@ -783,8 +784,11 @@ test_backend (void)
 
   /* This computer: the store opens in the directory given. */
   sb_backend_open_async (settings, dir, NULL, sb_test_result_cb, &result);
-  store = sb_backend_open_finish (sb_test_await (&result), &max_file_size, &error);
+  service = sb_backend_open_finish (sb_test_await (&result), &error);
   g_assert_no_error (error);
+  store = g_object_ref (sb_service_get_store (service));
+  max_file_size = sb_library_get_max_file_size (sb_service_get_library (service));
+  g_clear_object (&service);
   g_assert_true (SB_IS_STORE (store));
   g_assert_cmpuint (max_file_size, >, 0);
   g_clear_object (&result);
@@ -800,8 +804,8 @@ test_backend (void)
   /* AWS with no bucket anywhere cannot work, and says so in a sentence. */
   g_settings_set_enum (settings, "backend", SB_BACKEND_KIND_AWS);
   sb_backend_open_async (settings, dir, NULL, sb_test_result_cb, &result);
-  store = sb_backend_open_finish (sb_test_await (&result), NULL, &error);
-  g_assert_null (store);
+  service = sb_backend_open_finish (sb_test_await (&result), &error);
+  g_assert_null (service);
   g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "No S3 bucket is configured"));
   g_test_message ("AWS without a bucket: %s", error->message);
