@@ -2,49 +2,17 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "sb-cli.h"
 #include "sb-error.h"
 
-#define UNAVAILABLE_PREFIX "storage backend unavailable: "
-
-/* Core logs why the backend was unavailable and returns a generic sentence
- * fit for a web page; on a terminal the specific one is the useful one. */
-static char *backend_problem;
-
-static GLogWriterOutput
-log_writer (GLogLevelFlags   log_level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  const char *message = NULL;
-
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
-      message = fields[i].value;
-  if ((log_level & G_LOG_LEVEL_WARNING) && message != NULL &&
-      g_str_has_prefix (message, UNAVAILABLE_PREFIX))
-    {
-      g_free (backend_problem);
-      backend_problem = g_strdup (message + strlen (UNAVAILABLE_PREFIX));
-      return G_LOG_WRITER_HANDLED;
-    }
-  return g_log_writer_default (log_level, fields, n_fields, user_data);
-}
-
-void
-sb_cli_install_log_writer (void)
-{
-  g_log_set_writer_func (log_writer, NULL, NULL);
-}
-
 int
 sb_cli_fail (const GError *error)
 {
-  if (g_error_matches (error, SB_ERROR, SB_ERROR_UNAVAILABLE) && backend_problem != NULL)
-    g_printerr ("storagebox-cli: %s\n", backend_problem);
+  /* On a terminal the backend's own explanation (which endpoint, which
+   * table) is the useful one; core's sentence is fit for a web page. */
+  if (sb_error_get_detail (error) != NULL)
+    g_printerr ("storagebox-cli: %s\n", sb_error_get_detail (error));
   else
     g_printerr ("storagebox-cli: %s\n", error->message);
   if (error->domain == G_OPTION_ERROR || g_error_matches (error, SB_ERROR, SB_ERROR_INVALID))

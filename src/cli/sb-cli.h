@@ -45,9 +45,8 @@ SbService    *sb_cli_open      (SbConfig      *config,
 /* Closes @service and drops it, once the work it still does in the
  * background (deleting the bytes of a deleted or refused file) is done. */
 void          sb_cli_close     (SbService     *service);
-/* Prints "storagebox-cli: <sentence>" for @error and returns the exit
- * status it calls for. */
+/* Prints "storagebox-cli: <sentence>" for @error (the backend's detail
+ * if it has one) and returns the exit status it calls for. */
 int           sb_cli_fail      (const GError  *error);
-void          sb_cli_install_log_writer (void);
 
 G_END_DECLS

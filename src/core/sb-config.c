@@ -4,16 +4,14 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "sb-aws-store.h"
 #include "sb-config.h"
 #include "sb-core-private.h"
 #include "sb-error.h"
 #include "sb-library.h"
-#include "sb-local-store.h"
+#include "sb-store-factory.h"
 
 #define SYSTEM_CONFIG_FILE "/etc/storagebox/storagebox.conf"
 #define GROUP              "storagebox"
-#define S3_MAX_PARTS       10000
 
 typedef struct
 {
@@ -60,7 +58,10 @@ struct _SbConfig
   char     *flags[N_KEYS];
   char     *flag_config_file;
   GOptionEntry *entries;
-  SbAwsCredentials *credentials;   /* given by the front end, over the AWS chain */
+  /* Given by the front end, over the AWS chain. */
+  char     *access_key_id;
+  char     *secret_access_key;
+  char     *credentials_source;
 };
 
 G_DEFINE_FINAL_TYPE (SbConfig, sb_config, G_TYPE_OBJECT)
@@ -72,6 +73,16 @@ key_index (const char *key)
     if (g_strcmp0 (keys[i].key, key) == 0)
       return (int) i;
   return -1;
+}
+
+static void
+clear_credentials (SbConfig *self)
+{
+  if (self->secret_access_key != NULL)
+    memset (self->secret_access_key, 0, strlen (self->secret_access_key));
+  g_clear_pointer (&self->secret_access_key, g_free);
+  g_clear_pointer (&self->access_key_id, g_free);
+  g_clear_pointer (&self->credentials_source, g_free);
 }
 
 static void
@@ -91,7 +102,7 @@ sb_config_finalize (GObject *object)
     g_free (self->flags[i]);
   g_free (self->flag_config_file);
   g_free (self->entries);
-  g_clear_pointer (&self->credentials, sb_aws_credentials_unref);
+  clear_credentials (self);
   G_OBJECT_CLASS (sb_config_parent_class)->finalize (object);
 }
 
@@ -353,9 +364,10 @@ sb_config_set_credentials (SbConfig   *self,
   g_return_if_fail (SB_IS_CONFIG (self));
   g_return_if_fail (access_key_id != NULL && secret_access_key != NULL);
 
-  g_clear_pointer (&self->credentials, sb_aws_credentials_unref);
-  self->credentials = sb_aws_credentials_new_with_source (access_key_id, secret_access_key, NULL,
-                                                          0, source ? source : "StorageBox");
+  clear_credentials (self);
+  self->access_key_id = g_strdup (access_key_id);
+  self->secret_access_key = g_strdup (secret_access_key);
+  self->credentials_source = g_strdup (source ? source : "StorageBox");
 }
 
 /**
@@ -433,11 +445,11 @@ sb_config_get (SbConfig   *self,
   if (g_str_equal (key, "max-upload-size"))
     return "5GiB";
   if (g_str_equal (key, "users-table"))
-    return SB_AWS_STORE_DEFAULT_USERS_TABLE;
+    return SB_STORE_DEFAULT_USERS_TABLE;
   if (g_str_equal (key, "files-table"))
-    return SB_AWS_STORE_DEFAULT_FILES_TABLE;
+    return SB_STORE_DEFAULT_FILES_TABLE;
   if (g_str_equal (key, "sessions-table"))
-    return SB_AWS_STORE_DEFAULT_SESSIONS_TABLE;
+    return SB_STORE_DEFAULT_SESSIONS_TABLE;
   return NULL;
 }
 
@@ -673,45 +685,41 @@ sb_config_describe (SbConfig *self)
 
 /* Opening */
 
-static SbAwsStore *
-open_aws_store (SbConfig *self)
+/* The plain settings the store layer builds a store from; the strings
+ * stay @self's. */
+static void
+get_store_settings (SbConfig        *self,
+                    SbStoreSettings *settings)
 {
-  g_autoptr(SbAwsConfig) aws_config = sb_aws_config_new ((const char * const *) self->environ);
-  g_autoptr(SbAwsClient) client = NULL;
-  SbAwsStore *store;
-  guint64 max_size;
-  guint64 part_size;
+  *settings = (SbStoreSettings) {
+    .kind = sb_config_get_backend (self) == SB_BACKEND_AWS ? SB_STORE_KIND_AWS
+                                                             : SB_STORE_KIND_LOCAL,
+    .data_dir = sb_config_get_data_dir (self),
+    .environ = (const char * const *) self->environ,
+    .region = sb_config_get (self, "region"),
+    .endpoint_url = sb_config_get (self, "endpoint-url"),
+    .dynamodb_endpoint_url = sb_config_get (self, "dynamodb-endpoint-url"),
+    .s3_endpoint_url = sb_config_get (self, "s3-endpoint-url"),
+    .bucket = sb_config_get (self, "bucket"),
+    .users_table = sb_config_get (self, "users-table"),
+    .files_table = sb_config_get (self, "files-table"),
+    .sessions_table = sb_config_get (self, "sessions-table"),
+    .access_key_id = self->access_key_id,
+    .secret_access_key = self->secret_access_key,
+    .credentials_source = self->credentials_source,
+    .max_blob_size = sb_config_get_max_upload_size (self),
+  };
+}
 
-  if (sb_config_get (self, "region") != NULL)
-    sb_aws_config_set_region (aws_config, sb_config_get (self, "region"));
-  if (sb_config_get (self, "endpoint-url") != NULL)
-    sb_aws_config_set_endpoint_url (aws_config, NULL, sb_config_get (self, "endpoint-url"));
-  if (sb_config_get (self, "dynamodb-endpoint-url") != NULL)
-    sb_aws_config_set_endpoint_url (aws_config, "dynamodb",
-                                    sb_config_get (self, "dynamodb-endpoint-url"));
-  if (sb_config_get (self, "s3-endpoint-url") != NULL)
-    sb_aws_config_set_endpoint_url (aws_config, "s3", sb_config_get (self, "s3-endpoint-url"));
-
-  if (self->credentials)
-    {
-      g_autoptr(SbAwsCredentialsProvider) provider =
-        sb_aws_credentials_provider_new_static (self->credentials);
-      client = sb_aws_client_new (aws_config, provider);
-    }
-  else
-    client = sb_aws_client_new (aws_config, NULL);
-  store = sb_aws_store_new (client, sb_config_get (self, "bucket"),
-                            sb_config_get (self, "users-table"),
-                            sb_config_get (self, "files-table"),
-                            sb_config_get (self, "sessions-table"));
-  /* 8 MiB parts, 4 in flight (the aws layer's defaults) keep an upload
-   * within about 40 MiB; only a size limit beyond what S3's 10,000 parts
-   * of 8 MiB allow (78 GiB) needs bigger ones. */
-  max_size = sb_config_get_max_upload_size (self);
-  part_size = MAX (sb_aws_s3_get_part_size (sb_aws_store_get_s3 (store)),
-                   (max_size + S3_MAX_PARTS - 1) / S3_MAX_PARTS);
-  sb_aws_s3_set_part_size (sb_aws_store_get_s3 (store), (gsize) part_size);
-  return store;
+/* A store that cannot be opened or does not work, as an SB_ERROR: the
+ * sentence is ours, the backend's own explanation its detail. */
+static GError *
+unavailable_error (const GError *store_error)
+{
+  if (g_error_matches (store_error, SB_STORE_ERROR, SB_STORE_ERROR_NO_SPACE) ||
+      g_error_matches (store_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return sb_error_from_store (store_error, NULL, NULL);
+  return sb_error_new_unavailable (store_error->message);
 }
 
 /**
@@ -727,27 +735,18 @@ sb_config_open_store (SbConfig  *self,
                       GError   **error)
 {
   g_autoptr(GError) local_error = NULL;
-  SbLocalStore *local;
+  SbStoreSettings settings;
+  SbStore *store;
 
   g_return_val_if_fail (SB_IS_CONFIG (self), NULL);
 
   if (!sb_config_validate (self, error))
     return NULL;
-  if (sb_config_get_backend (self) == SB_BACKEND_AWS)
-    return SB_STORE (open_aws_store (self));
-
-  local = sb_local_store_new (sb_config_get_data_dir (self), &local_error);
-  if (local == NULL && g_error_matches (local_error, SB_STORE_ERROR, SB_STORE_ERROR_NO_SPACE))
-    {
-      g_propagate_error (error, sb_error_from_store (local_error, NULL, NULL));
-      return NULL;
-    }
-  if (local == NULL)
-    {
-      g_set_error (error, SB_ERROR, SB_ERROR_UNAVAILABLE, "%s", local_error->message);
-      return NULL;
-    }
-  return SB_STORE (local);
+  get_store_settings (self, &settings);
+  store = sb_store_new_for_settings (&settings, &local_error);
+  if (store == NULL)
+    g_propagate_error (error, unavailable_error (local_error));
+  return store;
 }
 
 static void
@@ -758,12 +757,10 @@ verify_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (sb_aws_store_verify_finish (SB_AWS_STORE (object), result, &error))
+  if (sb_store_verify_finish (SB_STORE (object), result, &error))
     g_task_return_pointer (task, g_object_ref (object), g_object_unref);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_new_error (task, SB_ERROR, SB_ERROR_UNAVAILABLE, "%s", error->message);
+    g_task_return_error (task, unavailable_error (error));
 }
 
 /**
@@ -773,7 +770,8 @@ verify_cb (GObject      *object,
  * read from each table and a listing of the bucket), so that a front end
  * can refuse to start with one sentence saying what to fix: no credentials,
  * a key AWS does not know, a missing table or bucket, the wrong region,
- * access denied, an unreachable endpoint.
+ * access denied, an unreachable endpoint. That sentence is the
+ * %SB_ERROR_UNAVAILABLE error's detail (sb_error_get_detail()).
  */
 void
 sb_config_open_store_async (SbConfig            *self,
@@ -792,11 +790,8 @@ sb_config_open_store_async (SbConfig            *self,
   store = sb_config_open_store (self, &error);
   if (store == NULL)
     g_task_return_error (task, error);
-  else if (SB_IS_AWS_STORE (store))
-    sb_aws_store_verify_async (SB_AWS_STORE (store), cancellable, verify_cb,
-                               g_steal_pointer (&task));
   else
-    g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+    sb_store_verify_async (store, cancellable, verify_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -826,10 +821,7 @@ report_cb (GObject      *object,
   g_autoptr(SbCheck) report = NULL;
   GError *error = NULL;
 
-  if (g_task_get_source_tag (task) == SB_SOURCE_TAG (sb_config_check_async))
-    report = sb_aws_store_check_finish (SB_AWS_STORE (object), result, &error);
-  else
-    report = sb_aws_store_provision_finish (SB_AWS_STORE (object), result, &error);
+  report = sb_store_report_finish (SB_STORE (object), result, &error);
   if (report == NULL)
     {
       g_task_return_error (task, error);
@@ -873,11 +865,14 @@ report_start (SbConfig            *self,
   store = sb_config_open_store (self, &error);
   if (store == NULL)
     {
-      sb_check_add (report, _("Data directory"), SB_CHECK_ERROR, "%s", error->message);
+      const char *detail = sb_error_get_detail (error);
+
+      sb_check_add (report, _("Data directory"), SB_CHECK_ERROR, "%s",
+                    detail ? detail : error->message);
       g_task_return_pointer (task, g_steal_pointer (&report), g_object_unref);
       return;
     }
-  if (!SB_IS_AWS_STORE (store))
+  if (sb_config_get_backend (self) == SB_BACKEND_LOCAL)
     {
       sb_check_add (report, _("Data directory"), SB_CHECK_OK,
                     _("%s holds the database and the files."), sb_config_get_data_dir (self));
@@ -886,12 +881,7 @@ report_start (SbConfig            *self,
     }
 
   g_task_set_task_data (task, g_steal_pointer (&report), g_object_unref);
-  if (provision)
-    sb_aws_store_provision_async (SB_AWS_STORE (store), cancellable, report_cb,
-                                  g_steal_pointer (&task));
-  else
-    sb_aws_store_check_async (SB_AWS_STORE (store), cancellable, report_cb,
-                              g_steal_pointer (&task));
+  sb_store_report_async (store, provision, cancellable, report_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -936,7 +926,7 @@ sb_config_check_finish (SbConfig      *self,
  *
  * Creates what the configured backend needs, idempotently
  * (`storagebox-cli init`): for AWS the three tables, TTL, the bucket and
- * its lifecycle rules (see sb_aws_store_provision_async()); for the local
+ * its lifecycle rules (see sb_store_report_async()); for the local
  * backend its data directory and database. The report says what was found,
  * created, or could not be (a feature the endpoint lacks is a warning).
  */

@@ -10,6 +10,11 @@ G_BEGIN_DECLS
 GError *sb_error_from_store   (const GError *error,
                                const char   *not_found,
                                const char   *exists);
+/* SB_ERROR_UNAVAILABLE: the translated sentence, with @detail (the
+ * backend's explanation) as its detail. */
+GError *sb_error_new_unavailable (const char  *detail);
+void    sb_error_set_detail      (GError      *error,
+                                  const char  *detail);
 
 /* Tests read a system config file of their own instead of /etc's. */
 typedef struct _SbConfig SbConfig;

@@ -8,7 +8,73 @@
 #include "sb-error.h"
 #include "sb-store.h"
 
-G_DEFINE_QUARK (sb-error-quark, sb_error)
+/* An extended error domain (as SB_AWS_ERROR is), so that the detail
+ * survives g_error_copy(), GTask hand-offs and g_propagate_error(). */
+typedef struct
+{
+  char *detail;
+} SbErrorPrivate;
+
+static void
+sb_error_private_init (SbErrorPrivate *priv)
+{
+}
+
+static void
+sb_error_private_copy (const SbErrorPrivate *src,
+                       SbErrorPrivate       *dest)
+{
+  dest->detail = g_strdup (src->detail);
+}
+
+static void
+sb_error_private_clear (SbErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->detail, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (SbError, sb_error)
+
+/**
+ * sb_error_get_detail:
+ * @error: a #GError
+ *
+ * Returns: (nullable): what the backend said about the failure (for
+ *   %SB_ERROR_UNAVAILABLE: which endpoint could not be reached, which table
+ *   is missing, …), or %NULL if @error is not an %SB_ERROR or has none.
+ *   Not translated; the message is the sentence for users.
+ */
+const char *
+sb_error_get_detail (const GError *error)
+{
+  if (error == NULL || error->domain != SB_ERROR)
+    return NULL;
+  return sb_error_get_private (error)->detail;
+}
+
+void
+sb_error_set_detail (GError     *error,
+                     const char *detail)
+{
+  SbErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == SB_ERROR);
+
+  priv = sb_error_get_private (error);
+  g_free (priv->detail);
+  priv->detail = g_strdup (detail);
+}
+
+GError *
+sb_error_new_unavailable (const char *detail)
+{
+  GError *error = g_error_new_literal (SB_ERROR, SB_ERROR_UNAVAILABLE,
+                                       _("The storage service cannot be reached right now. "
+                                         "Please try again in a moment."));
+
+  sb_error_set_detail (error, detail);
+  return error;
+}
 
 /* Turns an error from the store layer into an SB_ERROR a user can read
  * (see sb-core-private.h). */
@@ -45,10 +111,9 @@ sb_error_from_store (const GError *error,
                                     _("The file was changed by someone else in the meantime. "
                                       "Please reload and try again."));
       case SB_STORE_ERROR_UNAVAILABLE:
-        g_warning ("storage backend unavailable: %s", error->message);
-        return g_error_new_literal (SB_ERROR, SB_ERROR_UNAVAILABLE,
-                                    _("The storage service cannot be reached right now. "
-                                      "Please try again in a moment."));
+        /* The front end decides who sees the detail: a terminal prints
+         * it, a web server logs it and shows the sentence. */
+        return sb_error_new_unavailable (error->message);
       case SB_STORE_ERROR_INDETERMINATE:
         g_warning ("storage backend did not confirm a write: %s", error->message);
         return g_error_new_literal (SB_ERROR, SB_ERROR_UNCERTAIN,

@@ -8,7 +8,9 @@ G_BEGIN_DECLS
 #define SB_ERROR (sb_error_quark ())
 
 /* What went wrong, in terms a front end can act on. Every SB_ERROR message is
- * a complete, translated sentence fit to show to the user as is. */
+ * a complete, translated sentence fit to show to the user as is. Some carry
+ * a detail besides (sb_error_get_detail()): the backend's own explanation,
+ * in English, for an operator or a terminal rather than a web page. */
 typedef enum {
   SB_ERROR_FAILED,
   SB_ERROR_INVALID,            /* the input breaks a rule; nothing changed */
@@ -25,6 +27,7 @@ typedef enum {
   SB_ERROR_CORRUPT,            /* stored content is incomplete or fails its checksum */
 } SbError;
 
-GQuark sb_error_quark (void);
+GQuark      sb_error_quark      (void);
+const char *sb_error_get_detail (const GError *error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "sb-application.h"
 #include "sb-backend.h"
+#include "sb-error.h"
 #include "sb-gui-util.h"
 #include "sb-preferences-window.h"
 #include "sb-window.h"
@@ -40,8 +41,18 @@ store_opened_cb (GObject      *object,
   self = SB_APPLICATION (application);
   if (service == NULL)
     {
-      g_warning ("Could not open the store: %s", error->message);
-      sb_window_set_store_error (window, error);
+      const char *detail = sb_error_get_detail (error);
+
+      g_warning ("Could not open the store: %s", detail ? detail : error->message);
+      /* What the user can fix in Preferences (a missing bucket, no keys)
+       * is in the backend's explanation, so the window shows that. */
+      if (detail != NULL)
+        {
+          g_autoptr(GError) shown = g_error_new_literal (error->domain, error->code, detail);
+          sb_window_set_store_error (window, shown);
+        }
+      else
+        sb_window_set_store_error (window, error);
       return;
     }
   self->service = g_steal_pointer (&service);

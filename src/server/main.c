@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sb-await.h"
+#include "sb-error.h"
 #include "sb-service.h"
 #include "sb-web-server.h"
 
@@ -212,7 +213,9 @@ main (int   argc,
   service = open_service (config, &error);
   if (service == NULL)
     {
-      g_printerr ("storagebox-server: %s\n", error->message);
+      /* The operator's fix is in the backend's own words. */
+      g_printerr ("storagebox-server: %s\n",
+                  sb_error_get_detail (error) ? sb_error_get_detail (error) : error->message);
       return 1;
     }
   server_key = load_server_key (sb_service_get_accounts (service), &error);

@@ -668,6 +668,9 @@ sb_web_status_for_error (const GError *error)
 const char *
 sb_web_error_message (const GError *error)
 {
+  /* The backend's explanation is for the operator's log, not the page. */
+  if (g_error_matches (error, SB_ERROR, SB_ERROR_UNAVAILABLE) && sb_error_get_detail (error))
+    g_warning ("storage backend unavailable: %s", sb_error_get_detail (error));
   if (g_error_matches (error, SB_ERROR, SB_ERROR_NO_SPACE))
     return _("The server's disk is full, so nothing was stored. You can still delete files "
              "to make room; otherwise please try again later.");

@@ -5,13 +5,14 @@
 #include "sb-aws-dynamodb.h"
 #include "sb-aws-s3.h"
 #include "sb-check.h"
+#include "sb-store-factory.h"
 #include "sb-store.h"
 
 G_BEGIN_DECLS
 
-#define SB_AWS_STORE_DEFAULT_USERS_TABLE    "storagebox-users"
-#define SB_AWS_STORE_DEFAULT_FILES_TABLE    "storagebox-files"
-#define SB_AWS_STORE_DEFAULT_SESSIONS_TABLE "storagebox-sessions"
+#define SB_AWS_STORE_DEFAULT_USERS_TABLE    SB_STORE_DEFAULT_USERS_TABLE
+#define SB_AWS_STORE_DEFAULT_FILES_TABLE    SB_STORE_DEFAULT_FILES_TABLE
+#define SB_AWS_STORE_DEFAULT_SESSIONS_TABLE SB_STORE_DEFAULT_SESSIONS_TABLE
 /* The sessions table's global secondary index on `username`. */
 #define SB_AWS_STORE_SESSIONS_BY_USER_INDEX "username-index"
 

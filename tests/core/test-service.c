@@ -218,6 +218,44 @@ test_close_timeout (Fixture       *f,
   g_assert_true (f->finalized);
 }
 
+/* A store that cannot open: core's sentence for users, and the backend's
+ * explanation as the error's detail, for a terminal or a log. */
+static void
+test_open_unavailable (void)
+{
+  g_autofree char *dir = sb_test_make_tmpdir ("sb-service-XXXXXX");
+  g_autofree char *file = g_build_filename (dir, "a-file", NULL);
+  g_autofree char *data_dir = g_build_filename (file, "data", NULL);
+  g_autofree char *none = g_build_filename (dir, "no-such.conf", NULL);
+  g_auto(GStrv) env = NULL;
+  g_autoptr(SbConfig) config = NULL;
+  g_autoptr(SbService) service = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) copy = NULL;
+
+  g_assert_true (g_file_set_contents (file, "not a directory", -1, NULL));
+  env = g_environ_setenv (NULL, "HOME", dir, TRUE);
+  env = g_environ_setenv (env, "XDG_CONFIG_HOME", dir, TRUE);
+  env = g_environ_setenv (env, "STORAGEBOX_DATA_DIR", data_dir, TRUE);
+  config = sb_config_new ((const char * const *) env);
+  sb_config_set_system_file (config, none);
+  g_assert_true (sb_config_load (config, NULL, NULL));
+
+  sb_service_open_async (config, NULL, sb_await_cb, &result);
+  service = sb_service_open_finish (sb_await (&result), &error);
+  g_assert_null (service);
+  g_assert_error (error, SB_ERROR, SB_ERROR_UNAVAILABLE);
+  g_assert_nonnull (sb_error_get_detail (error));
+  g_assert_cmpstr (sb_error_get_detail (error), !=, error->message);
+  g_test_message ("message: %s; detail: %s", error->message, sb_error_get_detail (error));
+  /* The detail travels with the error. */
+  copy = g_error_copy (error);
+  g_assert_cmpstr (sb_error_get_detail (copy), ==, sb_error_get_detail (error));
+  g_assert_null (sb_error_get_detail (NULL));
+  sb_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,5 +267,6 @@ main (int   argc,
   ADD ("/service/close/waits-for-holder", test_close_waits_for_holder);
   ADD ("/service/close/bounded", test_close_timeout);
 #undef ADD
+  g_test_add_func ("/service/open/unavailable-has-detail", test_open_unavailable);
   return g_test_run ();
 }
