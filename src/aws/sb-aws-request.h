@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#if !defined (SB_AWS_COMPILATION) && !defined (SB_STORE_COMPILATION)
+#error "Only the store layer can include the aws layer's headers directly; core and front ends use sb-store-factory.h."
+#endif
+
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS

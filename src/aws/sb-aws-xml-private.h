@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#if !defined (SB_AWS_COMPILATION)
+#error "Only src/aws and its tests can include the aws layer's private headers."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

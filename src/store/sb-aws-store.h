@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#if !defined (SB_STORE_COMPILATION)
+#error "Only the store layer can include a backend's headers; core and front ends use sb-store.h and sb-store-factory.h."
+#endif
+
 #include "sb-aws-client.h"
 #include "sb-aws-dynamodb.h"
 #include "sb-aws-s3.h"

@@ -5,7 +5,7 @@
 
 #include "sb-accounts.h"
 #include "sb-error.h"
-#include "sb-local-store.h"
+#include "sb-store-factory.h"
 #include "sb-test-util.h"
 
 typedef struct
@@ -22,7 +22,8 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->dir = sb_test_make_tmpdir ("sb-accounts-XXXXXX");
-  f->store = SB_STORE (sb_local_store_new (f->dir, &error));
+  f->store = sb_store_new_for_settings (
+    &(SbStoreSettings) { .kind = SB_STORE_KIND_LOCAL, .data_dir = f->dir }, &error);
   g_assert_no_error (error);
   f->accounts = sb_accounts_new (f->store);
 }

@@ -94,7 +94,8 @@ gui_fixture_setup (GuiFixture    *fixture,
 
   fixture->dir = sb_test_make_tmpdir ("sb-gui-XXXXXX");
   fixture->data_dir = g_build_filename (fixture->dir, "store", NULL);
-  fixture->store = SB_STORE (sb_local_store_new (fixture->data_dir, &error));
+  fixture->store = sb_store_new_for_settings (
+    &(SbStoreSettings) { .kind = SB_STORE_KIND_LOCAL, .data_dir = fixture->data_dir }, &error);
   g_assert_no_error (error);
   fixture->accounts = sb_accounts_new (fixture->store);
   fixture->library = sb_library_new (fixture->store, SB_DEFAULT_MAX_FILE_SIZE);

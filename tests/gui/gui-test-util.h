@@ -5,7 +5,7 @@
 
 #include "sb-accounts.h"
 #include "sb-library.h"
-#include "sb-local-store.h"
+#include "sb-store-factory.h"
 #include "sb-window.h"
 
 G_BEGIN_DECLS
