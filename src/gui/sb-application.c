@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "sb-application.h"
-#include "sb-backend.h"
+#include "sb-desktop-service.h"
 #include "sb-error.h"
 #include "sb-gui-util.h"
 #include "sb-preferences-window.h"
@@ -34,7 +34,7 @@ store_opened_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(SbService) service = NULL;
 
-  service = sb_backend_open_finish (result, &error);
+  service = sb_desktop_service_open_finish (result, &error);
   /* Closed while the store was opening: nothing left to show it in. */
   if (application == NULL)
     return;
@@ -101,8 +101,8 @@ sb_application_activate (GApplication *application)
 
       /* The window shows a spinner until the store is open: for AWS that
        * means the keyring and a round trip to each service. */
-      sb_backend_open_async (settings, self->data_dir, NULL, store_opened_cb,
-                             g_object_ref (main_window));
+      sb_desktop_service_open_async (settings, self->data_dir, NULL, store_opened_cb,
+                                     g_object_ref (main_window));
       if (self->bench)
         g_signal_connect (main_window, "map", G_CALLBACK (window_mapped_cb), self);
       window = GTK_WINDOW (main_window);

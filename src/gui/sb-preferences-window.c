@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "sb-backend.h"
+#include "sb-desktop-service.h"
 #include "sb-gui-util.h"
 #include "sb-keyring.h"
 #include "sb-preferences-window.h"
@@ -75,10 +75,11 @@ update_sensitivity (SbPreferencesWindow *self)
 static void
 backend_toggled_cb (SbPreferencesWindow *self)
 {
-  SbBackendKind kind = gtk_check_button_get_active (self->aws_check) ? SB_BACKEND_KIND_AWS
-                                                                      : SB_BACKEND_KIND_LOCAL;
+  SbDesktopBackend kind = gtk_check_button_get_active (self->aws_check)
+                            ? SB_DESKTOP_BACKEND_AWS
+                            : SB_DESKTOP_BACKEND_LOCAL;
 
-  if ((SbBackendKind) g_settings_get_enum (self->settings, "backend") != kind)
+  if ((SbDesktopBackend) g_settings_get_enum (self->settings, "backend") != kind)
     g_settings_set_enum (self->settings, "backend", kind);
   update_sensitivity (self);
 }
@@ -130,7 +131,7 @@ check_cb (GObject      *object,
   g_autoptr(SbPreferencesWindow) self = weak_steal (user_data);
   g_autoptr(GError) error = NULL;
   gboolean usable = FALSE;
-  g_autofree char *report = sb_backend_check_finish (result, &usable, &error);
+  g_autofree char *report = sb_desktop_service_check_finish (result, &usable, &error);
 
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -159,9 +160,9 @@ sb_preferences_window_test (SbPreferencesWindow *self)
   set_busy (self, +1);
   show_report (self, _("Testing…"), TRUE);
   /* The keys as typed, saved or not: testing comes before saving. */
-  sb_backend_check_async (self->settings, self->data_dir, *key_id ? key_id : NULL,
-                          *secret ? secret : NULL, self->cancellable, check_cb,
-                          weak_new (self));
+  sb_desktop_service_check_async (self->settings, self->data_dir, *key_id ? key_id : NULL,
+                                  *secret ? secret : NULL, self->cancellable, check_cb,
+                                  weak_new (self));
 }
 
 static void
@@ -317,7 +318,7 @@ sb_preferences_window_init (SbPreferencesWindow *self)
       GObject *row = G_STRUCT_MEMBER (GObject *, self, rows[i].offset);
       g_settings_bind (self->settings, rows[i].key, row, "text", G_SETTINGS_BIND_DEFAULT);
     }
-  if ((SbBackendKind) g_settings_get_enum (self->settings, "backend") == SB_BACKEND_KIND_AWS)
+  if ((SbDesktopBackend) g_settings_get_enum (self->settings, "backend") == SB_DESKTOP_BACKEND_AWS)
     gtk_check_button_set_active (self->aws_check, TRUE);
   else
     gtk_check_button_set_active (self->local_check, TRUE);

@@ -10,7 +10,7 @@
 
 #include "gui-test-util.h"
 #include "sb-aws-test-util.h"
-#include "sb-backend.h"
+#include "sb-desktop-service.h"
 #include "sb-preferences-window.h"
 #include "sb-profile-page.h"
 #include "sb-test-rgw.h"
@@ -25,7 +25,7 @@ configure (GSettings  *settings,
            const char *dynamodb,
            const char *s3)
 {
-  g_settings_set_enum (settings, "backend", SB_BACKEND_KIND_AWS);
+  g_settings_set_enum (settings, "backend", SB_DESKTOP_BACKEND_AWS);
   g_settings_set_string (settings, "aws-region", "us-east-1");
   g_settings_set_string (settings, "aws-dynamodb-endpoint", dynamodb);
   g_settings_set_string (settings, "aws-s3-endpoint", s3);
@@ -114,8 +114,8 @@ test_aws_end_to_end (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
 
   /* Open the store as the app does: settings, keys from the keyring. */
-  sb_backend_open_async (settings, NULL, NULL, sb_test_result_cb, &result);
-  service = sb_backend_open_finish (sb_test_await (&result), &error);
+  sb_desktop_service_open_async (settings, NULL, NULL, sb_test_result_cb, &result);
+  service = sb_desktop_service_open_finish (sb_test_await (&result), &error);
   g_assert_no_error (error);
   store = g_object_ref (sb_service_get_store (service));
   g_clear_object (&service);

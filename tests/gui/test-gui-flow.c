@@ -9,7 +9,7 @@
 #include "gui-test-util.h"
 #include "sb-error.h"
 #include "sb-application.h"
-#include "sb-backend.h"
+#include "sb-desktop-service.h"
 #include "sb-edit-page.h"
 #include "sb-gui-util.h"
 #include "sb-log-in-page.h"
@@ -783,8 +783,8 @@ test_backend (void)
   gboolean usable = FALSE;
 
   /* This computer: the store opens in the directory given. */
-  sb_backend_open_async (settings, dir, NULL, sb_test_result_cb, &result);
-  service = sb_backend_open_finish (sb_test_await (&result), &error);
+  sb_desktop_service_open_async (settings, dir, NULL, sb_test_result_cb, &result);
+  service = sb_desktop_service_open_finish (sb_test_await (&result), &error);
   g_assert_no_error (error);
   store = g_object_ref (sb_service_get_store (service));
   max_file_size = sb_library_get_max_file_size (sb_service_get_library (service));
@@ -794,17 +794,17 @@ test_backend (void)
   g_clear_object (&result);
   sb_test_assert_finalized (g_steal_pointer (&store));
 
-  sb_backend_check_async (settings, dir, NULL, NULL, NULL, sb_test_result_cb, &result);
-  report = sb_backend_check_finish (sb_test_await (&result), &usable, &error);
+  sb_desktop_service_check_async (settings, dir, NULL, NULL, NULL, sb_test_result_cb, &result);
+  report = sb_desktop_service_check_finish (sb_test_await (&result), &usable, &error);
   g_assert_no_error (error);
   g_assert_true (usable);
   g_assert_nonnull (report);
   g_clear_object (&result);
 
   /* AWS with no bucket anywhere cannot work, and says so in a sentence. */
-  g_settings_set_enum (settings, "backend", SB_BACKEND_KIND_AWS);
-  sb_backend_open_async (settings, dir, NULL, sb_test_result_cb, &result);
-  service = sb_backend_open_finish (sb_test_await (&result), &error);
+  g_settings_set_enum (settings, "backend", SB_DESKTOP_BACKEND_AWS);
+  sb_desktop_service_open_async (settings, dir, NULL, sb_test_result_cb, &result);
+  service = sb_desktop_service_open_finish (sb_test_await (&result), &error);
   g_assert_null (service);
   g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "No S3 bucket is configured"));

@@ -3,14 +3,14 @@
 
 #include <glib/gi18n.h>
 
-#include "sb-backend.h"
+#include "sb-desktop-service.h"
 #include "sb-error.h"
 #include "sb-keyring.h"
 #include "sb-service.h"
 
 typedef struct
 {
-  SbBackendKind  kind;
+  SbDesktopBackend  kind;
   char          *data_dir;
   char          *access_key_id;
   char          *secret_access_key;
@@ -56,7 +56,7 @@ op_new (GSettings  *settings,
 {
   Op *op = g_new0 (Op, 1);
 
-  op->kind = (SbBackendKind) g_settings_get_enum (settings, "backend");
+  op->kind = (SbDesktopBackend) g_settings_get_enum (settings, "backend");
   op->data_dir = g_strdup (data_dir);
   /* Only what the user set: GSettings' defaults must not hide the config
    * file and environment that storagebox-server and storagebox-cli read. */
@@ -88,7 +88,7 @@ config_new (Op      *op,
                                op->keys_typed ? preferences : _("the keyring"));
   if (!sb_config_load (config, NULL, error) ||
       !sb_config_set_from (config, "backend",
-                           op->kind == SB_BACKEND_KIND_AWS ? "aws" : "local", preferences,
+                           op->kind == SB_DESKTOP_BACKEND_AWS ? "aws" : "local", preferences,
                            error) ||
       (op->data_dir != NULL && !sb_config_set (config, "data-dir", op->data_dir, error)))
     return NULL;
@@ -151,11 +151,11 @@ open_keys_cb (GObject      *object,
 }
 
 void
-sb_backend_open_async (GSettings           *settings,
-                       const char          *data_dir,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+sb_desktop_service_open_async (GSettings           *settings,
+                               const char          *data_dir,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   Op *op;
@@ -163,11 +163,11 @@ sb_backend_open_async (GSettings           *settings,
   g_return_if_fail (G_IS_SETTINGS (settings));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_backend_open_async));
+  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_desktop_service_open_async));
   op = op_new (settings, data_dir);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
 
-  if (op->kind == SB_BACKEND_KIND_AWS)
+  if (op->kind == SB_DESKTOP_BACKEND_AWS)
     {
       GCancellable *task_cancellable = g_task_get_cancellable (task);
 
@@ -179,14 +179,14 @@ sb_backend_open_async (GSettings           *settings,
 }
 
 /**
- * sb_backend_open_finish:
+ * sb_desktop_service_open_finish:
  *
  * Returns: (transfer full): the open service, or %NULL with an error
  *   sentence
  */
 SbService *
-sb_backend_open_finish (GAsyncResult  *result,
-                        GError       **error)
+sb_desktop_service_open_finish (GAsyncResult  *result,
+                                GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -275,13 +275,13 @@ check_keys_cb (GObject      *object,
 }
 
 void
-sb_backend_check_async (GSettings           *settings,
-                        const char          *data_dir,
-                        const char          *access_key_id,
-                        const char          *secret_access_key,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+sb_desktop_service_check_async (GSettings           *settings,
+                                const char          *data_dir,
+                                const char          *access_key_id,
+                                const char          *secret_access_key,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   Op *op;
@@ -289,11 +289,11 @@ sb_backend_check_async (GSettings           *settings,
   g_return_if_fail (G_IS_SETTINGS (settings));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_backend_check_async));
+  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_desktop_service_check_async));
   op = op_new (settings, data_dir);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
 
-  if (op->kind == SB_BACKEND_KIND_AWS && access_key_id == NULL)
+  if (op->kind == SB_DESKTOP_BACKEND_AWS && access_key_id == NULL)
     {
       GCancellable *task_cancellable = g_task_get_cancellable (task);
 
@@ -309,9 +309,9 @@ sb_backend_check_async (GSettings           *settings,
 }
 
 char *
-sb_backend_check_finish (GAsyncResult  *result,
-                         gboolean      *usable,
-                         GError       **error)
+sb_desktop_service_check_finish (GAsyncResult  *result,
+                                 gboolean      *usable,
+                                 GError       **error)
 {
   char *report;
 
