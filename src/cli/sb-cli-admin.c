@@ -143,6 +143,31 @@ read_password (GError **error)
   return line;
 }
 
+static int
+sign_up (SbService  *service,
+         const char *username,
+         const char *email,
+         const char *password)
+{
+  SbAccounts *accounts = sb_service_get_accounts (service);
+  g_autoptr(SbSession) session = NULL;
+  g_autoptr(GAsyncResult) signed_up = NULL;
+  g_autoptr(GAsyncResult) logged_out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sb_accounts_sign_up_async (accounts, username, email, password, NULL, NULL, sb_await_cb,
+                             &signed_up);
+  session = sb_accounts_sign_up_finish (accounts, sb_await (&signed_up), &error);
+  if (session == NULL)
+    return sb_cli_fail (error);
+
+  /* Signing up logs in; nobody will use this session. */
+  sb_accounts_log_out_async (accounts, sb_session_get_token (session), NULL, sb_await_cb,
+                             &logged_out);
+  sb_accounts_log_out_finish (accounts, sb_await (&logged_out), NULL);
+  return SB_CLI_OK;
+}
+
 int
 sb_cli_adduser (int    argc,
                 char **argv)
@@ -155,10 +180,6 @@ sb_cli_adduser (int    argc,
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
   g_autoptr(SbService) service = NULL;
-  SbAccounts *accounts;
-  g_autoptr(SbSession) session = NULL;
-  g_autoptr(GAsyncResult) signed_up = NULL;
-  g_autoptr(GAsyncResult) logged_out = NULL;
   g_autoptr(GError) error = NULL;
   char *password = NULL;
   int status;
@@ -184,18 +205,9 @@ sb_cli_adduser (int    argc,
       return status;
     }
 
-  accounts = sb_service_get_accounts (service);
-  sb_accounts_sign_up_async (accounts, argv[1], email, password, NULL, NULL, sb_await_cb,
-                             &signed_up);
-  session = sb_accounts_sign_up_finish (accounts, sb_await (&signed_up), &error);
+  status = sign_up (service, argv[1], email, password);
   sodium_memzero (password, strlen (password));
   g_free (password);
-  if (session == NULL)
-    return sb_cli_fail (error);
-
-  /* Signing up logs in; nobody will use this session. */
-  sb_accounts_log_out_async (accounts, sb_session_get_token (session), NULL, sb_await_cb,
-                             &logged_out);
-  sb_accounts_log_out_finish (accounts, sb_await (&logged_out), NULL);
-  return SB_CLI_OK;
+  sb_cli_close (g_steal_pointer (&service));
+  return status;
 }

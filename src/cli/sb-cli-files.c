@@ -49,6 +49,35 @@ need_user (const char *command,
 
 /* put */
 
+static int
+put_file (SbService     *service,
+          const char    *user,
+          const char    *name,
+          const char    *description,
+          const char    *content_type,
+          GInputStream  *source,
+          gint64         size_hint,
+          gboolean       replace)
+{
+  SbLibrary *library = sb_service_get_library (service);
+  g_autoptr(SbFile) stored = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *type = NULL;
+
+  if (!user_exists (service, user, &error))
+    return sb_cli_fail (error);
+
+  type = sb_library_guess_content_type (name, content_type);
+  sb_library_upload_async (library, user, name, description ? description : "", type, source,
+                           size_hint, replace ? SB_UPLOAD_REPLACE : SB_UPLOAD_NONE, NULL, NULL,
+                           NULL, sb_await_cb, &result);
+  stored = sb_library_upload_finish (library, sb_await (&result), &error);
+  if (stored == NULL)
+    return sb_cli_fail (error);
+  return SB_CLI_OK;
+}
+
 int
 sb_cli_put (int    argc,
             char **argv)
@@ -70,13 +99,9 @@ sb_cli_put (int    argc,
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
   g_autoptr(SbService) service = NULL;
-  SbLibrary *library;
   g_autoptr(GInputStream) source = NULL;
-  g_autoptr(SbFile) stored = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *type = NULL;
   gint64 size_hint = -1;
   int status;
 
@@ -115,21 +140,11 @@ sb_cli_put (int    argc,
 
   if ((service = sb_cli_open (config, &status)) == NULL)
     return status;
-  if (!user_exists (service, user, &error))
-    return sb_cli_fail (error);
-
-  library = sb_service_get_library (service);
-  type = sb_library_guess_content_type (name, content_type);
-  sb_library_upload_async (library, user, name, description ? description : "", type, source,
-                           size_hint, replace ? SB_UPLOAD_REPLACE : SB_UPLOAD_NONE, NULL, NULL,
-                           NULL, sb_await_cb, &result);
-  stored = sb_library_upload_finish (library, sb_await (&result), &error);
-  /* The result's task holds the library, which holds the store. */
-  g_clear_object (&result);
+  /* A refused upload deletes what it stored in the background: closing
+   * waits for that. */
+  status = put_file (service, user, name, description, content_type, source, size_hint, replace);
   sb_cli_close (g_steal_pointer (&service));
-  if (stored == NULL)
-    return sb_cli_fail (error);
-  return SB_CLI_OK;
+  return status;
 }
 
 /* get */
@@ -210,18 +225,13 @@ copy_stream (GInputStream   *in,
   return TRUE;
 }
 
-int
-sb_cli_get (int    argc,
-            char **argv)
+static int
+get_file (SbService  *service,
+          const char *user,
+          const char *name,
+          const char *local)
 {
-  g_autofree char *user = NULL;
-  GOptionEntry entries[] = {
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Whose file it is (required)"), N_("USER") },
-    { NULL }
-  };
-  g_autoptr(SbConfig) config = sb_config_new (NULL);
-  g_autoptr(SbService) service = NULL;
-  SbLibrary *library;
+  SbLibrary *library = sb_service_get_library (service);
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GOutputStream) out = NULL;
   g_autoptr(GFile) target = NULL;
@@ -230,23 +240,9 @@ sb_cli_get (int    argc,
   g_autoptr(GAsyncResult) created = NULL;
   g_autoptr(GAsyncResult) closed = NULL;
   g_autoptr(GError) error = NULL;
-  const char *local;
   guint64 copied = 0;
-  int status;
 
-  if (!sb_cli_parse ("get", "NAME [LOCAL]",
-                     _("Download --user's file NAME to LOCAL (default: NAME in the current\n"
-                       "directory; - for standard output), streamed with bounded memory. A file\n"
-                       "appears at LOCAL only once complete."),
-                     entries, 1, 2, &argc, &argv, config, &status) ||
-      !need_user ("get", user))
-    return user ? status : SB_CLI_USAGE;
-  local = argc > 2 ? argv[2] : argv[1];
-
-  if ((service = sb_cli_open (config, &status)) == NULL)
-    return status;
-  library = sb_service_get_library (service);
-  sb_library_open_async (library, user, argv[1], 0, -1, NULL, sb_await_cb, &opened);
+  sb_library_open_async (library, user, name, 0, -1, NULL, sb_await_cb, &opened);
   stream = sb_library_open_finish (library, sb_await (&opened), &file, &error);
   if (stream == NULL)
     return sb_cli_fail (error);
@@ -283,6 +279,34 @@ sb_cli_get (int    argc,
   return SB_CLI_OK;
 }
 
+int
+sb_cli_get (int    argc,
+            char **argv)
+{
+  g_autofree char *user = NULL;
+  GOptionEntry entries[] = {
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Whose file it is (required)"), N_("USER") },
+    { NULL }
+  };
+  g_autoptr(SbConfig) config = sb_config_new (NULL);
+  g_autoptr(SbService) service = NULL;
+  int status;
+
+  if (!sb_cli_parse ("get", "NAME [LOCAL]",
+                     _("Download --user's file NAME to LOCAL (default: NAME in the current\n"
+                       "directory; - for standard output), streamed with bounded memory. A file\n"
+                       "appears at LOCAL only once complete."),
+                     entries, 1, 2, &argc, &argv, config, &status) ||
+      !need_user ("get", user))
+    return user ? status : SB_CLI_USAGE;
+
+  if ((service = sb_cli_open (config, &status)) == NULL)
+    return status;
+  status = get_file (service, user, argv[1], argc > 2 ? argv[2] : argv[1]);
+  sb_cli_close (g_steal_pointer (&service));
+  return status;
+}
+
 /* ls */
 
 static char *
@@ -291,6 +315,20 @@ format_time (gint64 usec)
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
 
   return time ? g_date_time_format_iso8601 (time) : g_strdup ("-");
+}
+
+static GPtrArray *
+list_files (SbService   *service,
+            const char  *user,
+            GError     **error)
+{
+  SbLibrary *library = sb_service_get_library (service);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (!user_exists (service, user, error))
+    return NULL;
+  sb_library_list_async (library, user, NULL, sb_await_cb, &result);
+  return sb_library_list_finish (library, sb_await (&result), error);
 }
 
 int
@@ -310,9 +348,7 @@ sb_cli_ls (int    argc,
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
   g_autoptr(SbService) service = NULL;
-  SbLibrary *library;
   g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -325,11 +361,8 @@ sb_cli_ls (int    argc,
 
   if ((service = sb_cli_open (config, &status)) == NULL)
     return status;
-  if (!user_exists (service, user, &error))
-    return sb_cli_fail (error);
-  library = sb_service_get_library (service);
-  sb_library_list_async (library, user, NULL, sb_await_cb, &result);
-  files = sb_library_list_finish (library, sb_await (&result), &error);
+  files = list_files (service, user, &error);
+  sb_cli_close (g_steal_pointer (&service));
   if (files == NULL)
     return sb_cli_fail (error);
 
@@ -390,6 +423,19 @@ sb_cli_ls (int    argc,
 
 /* rm */
 
+static gboolean
+remove_file (SbService   *service,
+             const char  *user,
+             const char  *name,
+             GError     **error)
+{
+  SbLibrary *library = sb_service_get_library (service);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_library_delete_async (library, user, name, -1, NULL, sb_await_cb, &result);
+  return sb_library_delete_finish (library, sb_await (&result), error);
+}
+
 int
 sb_cli_rm (int    argc,
            char **argv)
@@ -401,8 +447,6 @@ sb_cli_rm (int    argc,
   };
   g_autoptr(SbConfig) config = sb_config_new (NULL);
   g_autoptr(SbService) service = NULL;
-  SbLibrary *library;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   gboolean deleted;
   int status;
@@ -415,11 +459,9 @@ sb_cli_rm (int    argc,
 
   if ((service = sb_cli_open (config, &status)) == NULL)
     return status;
-  library = sb_service_get_library (service);
-  sb_library_delete_async (library, user, argv[1], -1, NULL, sb_await_cb, &result);
-  deleted = sb_library_delete_finish (library, sb_await (&result), &error);
-  /* The result's task holds the library, which holds the store. */
-  g_clear_object (&result);
+  deleted = remove_file (service, user, argv[1], &error);
+  /* Closing waits for the content's deletion, which runs after the
+   * record's, in the background. */
   sb_cli_close (g_steal_pointer (&service));
   if (!deleted)
     return sb_cli_fail (error);
