@@ -1,14 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
-#include "sb-core-private.h"
-#include "sb-error.h"
+#include "sb-lifecycle.h"
 #include "sb-service.h"
-
-/* How often closing looks whether the store is idle. */
-#define CLOSE_POLL_MS 5
 
 struct _SbService
 {
@@ -151,71 +145,18 @@ sb_service_get_store (SbService *self)
 
 /* Closing */
 
-typedef struct
-{
-  SbStore   *store;
-  GTimeSpan  timeout;
-  gint64     deadline;
-  GSource   *poll;
-} Close;
-
 static void
-close_free (Close *close)
+released_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_assert (close->poll == NULL);
-  g_clear_object (&close->store);
-  g_free (close);
-}
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
-/* The store is idle once ours is its only reference: every task that holds
- * it (a blob deletion the library started, an upload's staged content) has
- * let go. Looking at the count, rather than being told by a toggle
- * reference, leaves nothing a worker thread could call after a timed-out
- * wait is over. */
-static gboolean
-store_is_idle (SbStore *store)
-{
-  return g_atomic_int_get ((int *) &G_OBJECT (store)->ref_count) == 1;
-}
-
-static void
-close_finish_task (GTask *task)
-{
-  Close *close = g_task_get_task_data (task);
-  gboolean idle = store_is_idle (close->store);
-
-  if (close->poll != NULL)
-    {
-      g_source_destroy (close->poll);
-      g_clear_pointer (&close->poll, g_source_unref);
-    }
-  /* The last reference: the store is finalized here, in the thread that
-   * closes, not in a worker while the process exits. */
-  g_clear_object (&close->store);
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  if (!idle)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                             _("The store was still busy after %" G_GINT64_FORMAT " ms."),
-                             close->timeout / 1000);
-  else
+  if (sb_release_when_idle_finish (result, &error))
     g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-close_poll_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  Close *close = g_task_get_task_data (task);
-
-  if (store_is_idle (close->store) || g_get_monotonic_time () >= close->deadline ||
-      g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      /* The source's reference to the task goes once this returns. */
-      close_finish_task (task);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  else
+    g_task_return_error (task, error);
 }
 
 /**
@@ -243,7 +184,6 @@ sb_service_close_async (SbService           *self,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Close *close;
 
   g_return_if_fail (SB_IS_SERVICE (self));
   g_return_if_fail (!self->closing);
@@ -254,23 +194,8 @@ sb_service_close_async (SbService           *self,
   self->closing = TRUE;
   g_clear_object (&self->library);
   g_clear_object (&self->accounts);
-
-  close = g_new0 (Close, 1);
-  close->store = g_steal_pointer (&self->store);
-  close->timeout = timeout;
-  close->deadline = g_get_monotonic_time () + timeout;
-  g_task_set_task_data (task, close, (GDestroyNotify) close_free);
-  if (store_is_idle (close->store))
-    {
-      close_finish_task (task);
-      return;
-    }
-  /* In the task's context (the caller's thread-default), where its
-   * callback runs too. */
-  close->poll = g_timeout_source_new (CLOSE_POLL_MS);
-  g_source_set_name (close->poll, "[storagebox] sb_service_close_async");
-  g_source_set_callback (close->poll, close_poll_cb, g_object_ref (task), g_object_unref);
-  g_source_attach (close->poll, g_task_get_context (task));
+  sb_release_when_idle_async (g_steal_pointer (&self->store), timeout, cancellable, released_cb,
+                              g_steal_pointer (&task));
 }
 
 /**
