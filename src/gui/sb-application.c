@@ -55,7 +55,11 @@ store_opened_cb (GObject      *object,
         sb_window_set_store_error (window, error);
       return;
     }
-  self->service = g_steal_pointer (&service);
+  /* A later main window (the first one closed while the app stayed up)
+   * keeps the service opened first: one store per process, and the one
+   * shutdown closes. */
+  if (self->service == NULL)
+    self->service = g_steal_pointer (&service);
   sb_window_set_core (window, sb_service_get_accounts (self->service),
                       sb_service_get_library (self->service));
   sb_window_start (window);
