@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sb-await.h"
 #include "sb-test-util.h"
 
 void
@@ -11,19 +12,14 @@ sb_test_result_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
+  sb_await_cb (object, result, user_data);
   g_main_context_wakeup (NULL);
 }
 
 GAsyncResult *
 sb_test_await (GAsyncResult **result)
 {
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
+  return sb_await (result);
 }
 
 void

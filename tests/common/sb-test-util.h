@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* Runs the default main context until *result is set by sb_test_result_cb. */
+/* Runs the main context until *result is set by sb_test_result_cb: the
+ * front ends' sb_await() and sb_await_cb() (src/base/sb-await.h). */
 void           sb_test_result_cb        (GObject       *object,
                                          GAsyncResult  *result,
                                          gpointer       user_data);

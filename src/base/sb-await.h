@@ -6,8 +6,8 @@
 G_BEGIN_DECLS
 
 /* For a main() with nothing else to do while it waits (the CLI's commands,
- * the server's start-up), the one place a front end turns an async call
- * into a synchronous one:
+ * the server's start-up and shutdown) and for tests (sb_test_await()), the
+ * one place an async call becomes a synchronous one:
  *
  *   g_autoptr(GAsyncResult) result = NULL;
  *   sb_service_open_async (config, NULL, sb_await_cb, &result);
