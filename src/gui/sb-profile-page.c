@@ -3,10 +3,10 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-download.h"
 #include "sb-error.h"
 #include "sb-gui-util.h"
 #include "sb-profile-page.h"
-#include "sb-progress-input-stream.h"
 #include "sb-transfer-row.h"
 #include "sb-upload-page.h"
 #include "sb-window.h"
@@ -373,193 +373,39 @@ activate_cb (SbProfilePage *self,
     sb_window_edit_file (window, file, FALSE);
 }
 
-/* Downloads */
-
-typedef struct
-{
-  SbProfilePage *self;
-  SbTransferRow *row;
-  SbFile        *file;
-  GFile         *destination;
-  GInputStream  *input;
-  GOutputStream *output;
-  GError        *error;
-  gboolean       created;
-} Download;
-
-static void
-download_free (Download *download)
-{
-  g_clear_object (&download->self);
-  g_clear_object (&download->row);
-  g_clear_object (&download->file);
-  g_clear_object (&download->destination);
-  g_clear_object (&download->input);
-  g_clear_object (&download->output);
-  g_clear_error (&download->error);
-  g_free (download);
-}
+/* Downloads: the page shows them, SbDownload does them. */
 
 static void
 download_progress_cb (goffset  current,
                       goffset  total,
                       gpointer user_data)
 {
-  Download *download = user_data;
-
-  sb_transfer_row_set_progress (download->row, (guint64) current, total);
+  sb_transfer_row_set_progress (SB_TRANSFER_ROW (user_data), (guint64) current, total);
 }
 
 static void
-removed_partial_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+download_saved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_delete_finish (G_FILE (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    g_warning ("Could not remove a partial download: %s", error->message);
-}
-
-static void
-download_failed (Download     *download,
-                 const GError *error)
-{
-  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_autofree char *message = cancelled ? g_strdup (_("Cancelled")) : sb_gui_error_message (error);
-
-  /* A file we created holds only part of the content: remove it. A file we
-   * replaced is untouched, since GIO writes beside it and renames on success. */
-  if (download->created)
-    g_file_delete_async (download->destination, G_PRIORITY_DEFAULT, NULL, removed_partial_cb,
-                         NULL);
-  sb_transfer_row_finish (download->row, cancelled ? SB_TRANSFER_CANCELLED : SB_TRANSFER_FAILED,
-                          message);
-}
-
-static void
-download_closed_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Download *download = user_data;
+  g_autoptr(SbTransferRow) row = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *where = NULL;
   g_autofree char *status = NULL;
 
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, &error) ||
-      download->error != NULL)
+  if (!sb_download_save_finish (SB_DOWNLOAD (object), result, &error))
     {
-      download_failed (download, download->error ? download->error : error);
-      download_free (download);
+      gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      status = cancelled ? g_strdup (_("Cancelled")) : sb_gui_error_message (error);
+      sb_transfer_row_finish (row, cancelled ? SB_TRANSFER_CANCELLED : SB_TRANSFER_FAILED,
+                              status);
       return;
     }
-  where = g_file_get_parse_name (download->destination);
+  where = g_file_get_parse_name (sb_download_get_destination (SB_DOWNLOAD (object)));
   /* Translators: status of a finished download; %s is where it went. */
   status = g_strdup_printf (_("Saved as %s"), where);
-  sb_transfer_row_finish (download->row, SB_TRANSFER_DONE, status);
-  download_free (download);
-}
-
-static void
-download_splice_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Download *download = user_data;
-  g_autoptr(GCancellable) discard = NULL;
-
-  /* Closing a replacing stream renames its content over the file, unless
-   * the close is cancelled: only a complete, checked download may land. */
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &download->error) < 0)
-    {
-      discard = g_cancellable_new ();
-      g_cancellable_cancel (discard);
-    }
-  g_output_stream_close_async (download->output, G_PRIORITY_DEFAULT, discard, download_closed_cb,
-                               download);
-}
-
-static void
-download_start_splice (Download          *download,
-                       GFileOutputStream *output)
-{
-  GCancellable *cancellable = sb_transfer_row_get_cancellable (download->row);
-  g_autoptr(GInputStream) counted = NULL;
-
-  download->output = G_OUTPUT_STREAM (g_object_ref (output));
-  counted = sb_progress_input_stream_new (download->input, 0,
-                                          (gint64) sb_file_get_size (download->file),
-                                          download_progress_cb, download);
-  g_output_stream_splice_async (download->output, counted, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
-                                G_PRIORITY_DEFAULT, cancellable, download_splice_cb, download);
-}
-
-static void
-download_replace_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  Download *download = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) output = g_file_replace_finish (G_FILE (object), result, &error);
-
-  if (output == NULL)
-    {
-      download_failed (download, error);
-      download_free (download);
-      return;
-    }
-  download_start_splice (download, output);
-}
-
-static void
-download_create_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Download *download = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) output = g_file_create_finish (G_FILE (object), result, &error);
-
-  if (output == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      /* The file chooser already asked whether to replace it. */
-      g_file_replace_async (download->destination, NULL, FALSE,
-                            G_FILE_CREATE_REPLACE_DESTINATION, G_PRIORITY_DEFAULT,
-                            sb_transfer_row_get_cancellable (download->row), download_replace_cb,
-                            download);
-      return;
-    }
-  if (output == NULL)
-    {
-      download_failed (download, error);
-      download_free (download);
-      return;
-    }
-  download->created = TRUE;
-  download_start_splice (download, output);
-}
-
-static void
-download_read_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Download *download = user_data;
-  g_autoptr(GError) error = NULL;
-
-  download->input = sb_library_read_finish (SB_LIBRARY (object), result, &error);
-  if (download->input == NULL)
-    {
-      download_failed (download, error);
-      download_free (download);
-      return;
-    }
-  g_file_create_async (download->destination, G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT,
-                       sb_transfer_row_get_cancellable (download->row), download_create_cb,
-                       download);
+  sb_transfer_row_finish (row, SB_TRANSFER_DONE, status);
 }
 
 void
@@ -568,7 +414,8 @@ sb_profile_page_download_to (SbProfilePage *self,
                              GFile         *destination)
 {
   SbWindow *window;
-  Download *download;
+  g_autoptr(SbDownload) download = NULL;
+  SbTransferRow *row;
 
   g_return_if_fail (SB_IS_PROFILE_PAGE (self));
   g_return_if_fail (SB_IS_FILE (file));
@@ -577,17 +424,14 @@ sb_profile_page_download_to (SbProfilePage *self,
   if ((window = get_window (self)) == NULL)
     return;
 
-  download = g_new0 (Download, 1);
-  download->self = g_object_ref (self);
-  download->file = g_object_ref (file);
-  download->destination = g_object_ref (destination);
-  download->row = g_object_ref_sink (sb_transfer_row_new (sb_file_get_name (file)));
-  gtk_list_box_prepend (self->downloads_list, GTK_WIDGET (download->row));
+  download = sb_download_new (sb_window_get_library (window), file, destination);
+  row = sb_transfer_row_new (sb_file_get_name (file));
+  gtk_list_box_prepend (self->downloads_list, GTK_WIDGET (row));
   gtk_revealer_set_reveal_child (self->downloads_revealer, TRUE);
-
-  sb_library_read_async (sb_window_get_library (window), file, 0, -1,
-                         sb_transfer_row_get_cancellable (download->row), download_read_cb,
-                         download);
+  /* The row's button cancels; the row lives until the download is over. */
+  sb_download_save_async (download, download_progress_cb, row,
+                          sb_transfer_row_get_cancellable (row), download_saved_cb,
+                          g_object_ref (row));
 }
 
 GtkListBox *
