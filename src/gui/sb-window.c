@@ -103,6 +103,15 @@ selection_changed_cb (SbWindow *self)
   update_actions (self);
 }
 
+/* What the pages work with is handed to them, and taken back when the
+ * window goes: they never reach for the window. */
+static void
+share_core (SbWindow *self)
+{
+  sb_form_page_set_accounts (SB_FORM_PAGE (self->sign_up_page), self->accounts);
+  sb_form_page_set_accounts (SB_FORM_PAGE (self->log_in_page), self->accounts);
+}
+
 /* Pages */
 
 void
@@ -124,9 +133,9 @@ sb_window_show_page (SbWindow   *self,
     name = "profile";
 
   if (g_str_equal (name, "sign-up"))
-    sb_sign_up_page_reset (self->sign_up_page);
+    sb_form_page_reset (SB_FORM_PAGE (self->sign_up_page));
   else if (g_str_equal (name, "log-in"))
-    sb_log_in_page_reset (self->log_in_page);
+    sb_form_page_reset (SB_FORM_PAGE (self->log_in_page));
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
@@ -342,6 +351,7 @@ sb_window_set_core (SbWindow   *self,
 
   g_set_object (&self->accounts, accounts);
   g_set_object (&self->library, library);
+  share_core (self);
 }
 
 void
@@ -483,10 +493,13 @@ sb_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->toast);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_object (&self->library);
   g_clear_object (&self->accounts);
+  /* Pages kept alive by their own requests must not go on without us. */
+  if (self->stack != NULL)
+    share_core (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (sb_window_parent_class)->dispose (object);
 }
@@ -598,6 +611,11 @@ sb_window_init (SbWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css_once ();
 
+  g_signal_connect_object (self->sign_up_page, "logged-in", G_CALLBACK (sb_window_logged_in),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log_in_page, "logged-in", G_CALLBACK (sb_window_logged_in),
+                           self, G_CONNECT_SWAPPED);
+
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APPLICATION_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -624,6 +642,7 @@ sb_window_new (GtkApplication *application,
   self->accounts = accounts ? g_object_ref (accounts) : NULL;
   self->library = library ? g_object_ref (library) : NULL;
   self->remember_session = remember_session;
+  share_core (self);
   return self;
 }
 

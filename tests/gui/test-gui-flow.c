@@ -115,7 +115,7 @@ test_sign_up_duplicate (GuiFixture    *f,
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "username_row", "ada");
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "password_row", PASSWORD);
   gui_click (page, SB_TYPE_SIGN_UP_PAGE, "submit_button");
-  GUI_WAIT_UNTIL (!sb_sign_up_page_get_busy (SB_SIGN_UP_PAGE (page)));
+  GUI_WAIT_UNTIL (!sb_form_page_get_busy (SB_FORM_PAGE (page)));
   g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "sign-up");
   error_label = GTK_LABEL (gui_child (page, SB_TYPE_SIGN_UP_PAGE, "error_label"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
@@ -127,7 +127,7 @@ test_sign_up_duplicate (GuiFixture    *f,
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "email_row", "not an address");
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "username_row", "grace");
   gui_click (page, SB_TYPE_SIGN_UP_PAGE, "submit_button");
-  GUI_WAIT_UNTIL (!sb_sign_up_page_get_busy (SB_SIGN_UP_PAGE (page)));
+  GUI_WAIT_UNTIL (!sb_form_page_get_busy (SB_FORM_PAGE (page)));
   g_assert_cmpstr (gtk_label_get_text (error_label), ==, "That e-mail address is not valid.");
 }
 
