@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SbEditPage, sb_edit_page, SB, EDIT_PAGE, AdwBin)
 
 /* The seed's Edit, grown up: description, name and content of one file,
- * saved in one step by core (all of it or nothing). */
+ * saved in one step by core (all of it or nothing). Whoever shows the page
+ * sets "library" and "session" and hears of a save through "file-changed". */
 void     sb_edit_page_set_file        (SbEditPage *self,
                                        SbFile     *file,
                                        gboolean    focus_name);

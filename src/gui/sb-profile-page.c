@@ -3,13 +3,13 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-accounts.h"
 #include "sb-download.h"
 #include "sb-error.h"
 #include "sb-gui-util.h"
+#include "sb-library.h"
 #include "sb-profile-page.h"
 #include "sb-transfer-row.h"
-#include "sb-upload-page.h"
-#include "sb-window.h"
 
 struct _SbProfilePage
 {
@@ -32,6 +32,9 @@ struct _SbProfilePage
   GtkStringFilter    *name_filter;
   GtkStringFilter    *description_filter;
 
+  SbAccounts         *accounts;
+  SbLibrary          *library;
+  SbSession          *session;
   GCancellable       *cancellable;
   guint               pending;
 };
@@ -40,12 +43,23 @@ G_DEFINE_FINAL_TYPE (SbProfilePage, sb_profile_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
+  PROP_ACCOUNTS,
+  PROP_LIBRARY,
+  PROP_SESSION,
   PROP_SELECTED_FILE,
   PROP_LOADING,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  FILE_ACTIVATED,
+  UPLOAD_FILES,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 typedef enum {
   COLUMN_NAME,
@@ -55,22 +69,18 @@ typedef enum {
   COLUMN_DESCRIPTION,
 } Column;
 
-static SbWindow *
-get_window (SbProfilePage *self)
+static const char *
+get_username (SbProfilePage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return SB_IS_WINDOW (root) ? SB_WINDOW (root) : NULL;
+  return self->session ? sb_session_get_username (self->session) : NULL;
 }
 
+/* The window, or whatever holds the page, shows it. */
 static void
 toast (SbProfilePage *self,
        const char    *text)
 {
-  SbWindow *window = get_window (self);
-
-  if (window != NULL)
-    sb_window_toast (window, text);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
 }
 
 /* The page's parts that follow the list */
@@ -197,14 +207,13 @@ list_cb (GObject      *object,
 void
 sb_profile_page_load (SbProfilePage *self)
 {
-  SbWindow *window;
   const char *username;
   g_autofree char *welcome = NULL;
 
   g_return_if_fail (SB_IS_PROFILE_PAGE (self));
 
-  window = get_window (self);
-  if (window == NULL || (username = sb_window_get_username (window)) == NULL)
+  if ((username = get_username (self)) == NULL || self->accounts == NULL ||
+      self->library == NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
@@ -215,9 +224,9 @@ sb_profile_page_load (SbProfilePage *self)
   welcome = g_strdup_printf (_("Welcome, %s"), username);
   gtk_label_set_text (self->welcome_label, welcome);
   set_pending (self, 2);
-  sb_accounts_get_profile_async (sb_window_get_accounts (window), username, self->cancellable,
-                                 profile_cb, g_object_ref (self));
-  sb_library_list_async (sb_window_get_library (window), username, self->cancellable, list_cb,
+  sb_accounts_get_profile_async (self->accounts, username, self->cancellable, profile_cb,
+                                 g_object_ref (self));
+  sb_library_list_async (self->library, username, self->cancellable, list_cb,
                          g_object_ref (self));
 }
 
@@ -367,10 +376,9 @@ activate_cb (SbProfilePage *self,
              guint          position)
 {
   g_autoptr(SbFile) file = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  SbWindow *window = get_window (self);
 
-  if (file != NULL && window != NULL)
-    sb_window_edit_file (window, file, FALSE);
+  if (file != NULL)
+    g_signal_emit (self, signals[FILE_ACTIVATED], 0, file);
 }
 
 /* Downloads: the page shows them, SbDownload does them. */
@@ -413,7 +421,6 @@ sb_profile_page_download_to (SbProfilePage *self,
                              SbFile        *file,
                              GFile         *destination)
 {
-  SbWindow *window;
   g_autoptr(SbDownload) download = NULL;
   SbTransferRow *row;
 
@@ -421,10 +428,10 @@ sb_profile_page_download_to (SbProfilePage *self,
   g_return_if_fail (SB_IS_FILE (file));
   g_return_if_fail (G_IS_FILE (destination));
 
-  if ((window = get_window (self)) == NULL)
+  if (self->library == NULL)
     return;
 
-  download = sb_download_new (sb_window_get_library (window), file, destination);
+  download = sb_download_new (self->library, file, destination);
   row = sb_transfer_row_new (sb_file_get_name (file));
   gtk_list_box_prepend (self->downloads_list, GTK_WIDGET (row));
   gtk_revealer_set_reveal_child (self->downloads_revealer, TRUE);
@@ -514,16 +521,14 @@ delete_response_cb (AdwMessageDialog *dialog,
                     SbProfilePage    *self)
 {
   SbFile *file = g_object_get_data (G_OBJECT (dialog), "sb-file");
-  SbWindow *window = get_window (self);
 
-  if (!g_str_equal (response, "delete") || file == NULL || window == NULL ||
-      sb_window_get_username (window) == NULL)
+  if (!g_str_equal (response, "delete") || file == NULL || get_username (self) == NULL ||
+      self->library == NULL)
     return;
   /* The version guards against deleting a file someone changed meanwhile. */
   g_object_set_data_full (G_OBJECT (file), "sb-page", g_object_ref (self), g_object_unref);
-  sb_library_delete_async (sb_window_get_library (window), sb_window_get_username (window),
-                           sb_file_get_name (file), sb_file_get_version (file), NULL, delete_cb,
-                           g_object_ref (file));
+  sb_library_delete_async (self->library, get_username (self), sb_file_get_name (file),
+                           sb_file_get_version (file), NULL, delete_cb, g_object_ref (file));
 }
 
 void
@@ -558,8 +563,8 @@ sb_profile_page_delete (SbProfilePage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Drop: files dropped on the list are uploaded like files dropped on the
- * Upload page, through the same function. */
+/* Drop: files dropped on the list go to whoever shows the page, which
+ * uploads them as files dropped on the Upload page. */
 
 static gboolean
 drop_cb (GtkDropTarget *target,
@@ -568,18 +573,14 @@ drop_cb (GtkDropTarget *target,
          double         y,
          SbProfilePage *self)
 {
-  SbWindow *window = get_window (self);
   GSList *list = g_value_get_boxed (value);
   g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
-  SbUploadPage *upload;
 
-  if (window == NULL || sb_window_get_username (window) == NULL)
+  if (get_username (self) == NULL)
     return FALSE;
   for (GSList *l = list; l != NULL; l = l->next)
     g_list_store_append (files, l->data);
-  upload = SB_UPLOAD_PAGE (sb_window_get_page (window, "upload"));
-  sb_window_show_page (window, "upload");
-  sb_upload_page_add_files (upload, G_LIST_MODEL (files));
+  g_signal_emit (self, signals[UPLOAD_FILES], 0, files);
   return TRUE;
 }
 
@@ -762,11 +763,47 @@ sb_profile_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_ACCOUNTS:
+      g_value_set_object (value, self->accounts);
+      break;
+    case PROP_LIBRARY:
+      g_value_set_object (value, self->library);
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
     case PROP_SELECTED_FILE:
       g_value_set_object (value, sb_profile_page_get_selected_file (self));
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, sb_profile_page_get_loading (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sb_profile_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  SbProfilePage *self = SB_PROFILE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNTS:
+      if (g_set_object (&self->accounts, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_LIBRARY:
+      if (g_set_object (&self->library, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_SESSION:
+      if (g_set_object (&self->session, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -789,6 +826,9 @@ sb_profile_page_dispose (GObject *object)
   g_clear_object (&self->name_filter);
   g_clear_object (&self->description_filter);
   g_clear_object (&self->files);
+  g_clear_object (&self->session);
+  g_clear_object (&self->library);
+  g_clear_object (&self->accounts);
   G_OBJECT_CLASS (sb_profile_page_parent_class)->dispose (object);
 }
 
@@ -799,8 +839,19 @@ sb_profile_page_class_init (SbProfilePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->get_property = sb_profile_page_get_property;
+  object_class->set_property = sb_profile_page_set_property;
   object_class->dispose = sb_profile_page_dispose;
 
+  properties[PROP_ACCOUNTS] =
+    g_param_spec_object ("accounts", NULL, NULL, SB_TYPE_ACCOUNTS,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LIBRARY] =
+    g_param_spec_object ("library", NULL, NULL, SB_TYPE_LIBRARY,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whose files the page shows; NULL when nobody is logged in. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, SB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED_FILE] =
     g_param_spec_object ("selected-file", NULL, NULL, SB_TYPE_FILE,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -808,6 +859,25 @@ sb_profile_page_class_init (SbProfilePageClass *klass)
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SbProfilePage::file-activated:
+   * @file: the file
+   *
+   * A file was double-clicked or activated with Enter: it is to be edited.
+   */
+  signals[FILE_ACTIVATED] =
+    g_signal_new ("file-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, SB_TYPE_FILE);
+  /**
+   * SbProfilePage::upload-files:
+   * @files: a #GListModel of #GFile
+   *
+   * Files were dropped on the list: they are to be uploaded.
+   */
+  signals[UPLOAD_FILES] =
+    g_signal_new ("upload-files", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_LIST_MODEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SB_RESOURCE_PATH "/sb-profile-page.ui");

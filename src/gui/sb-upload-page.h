@@ -11,7 +11,10 @@ G_DECLARE_FINAL_TYPE (SbUploadPage, sb_upload_page, SB, UPLOAD_PAGE, AdwBin)
 /* The seed's Upload: a drop target for files from the file manager (several
  * at once) and a file chooser, both feeding sb_upload_page_add_files(); a
  * description for the files added next; a row per file with progress and
- * cancel. A failed or cancelled upload leaves nothing in the store. */
+ * cancel. A failed or cancelled upload leaves nothing in the store.
+ *
+ * Whoever shows the page sets "library" and "session" (who uploads) and
+ * hears of each stored file through "file-changed". */
 void        sb_upload_page_add_files      (SbUploadPage *self,
                                            GListModel   *files);
 void        sb_upload_page_choose_files   (SbUploadPage *self);

@@ -110,6 +110,17 @@ share_core (SbWindow *self)
 {
   sb_form_page_set_accounts (SB_FORM_PAGE (self->sign_up_page), self->accounts);
   sb_form_page_set_accounts (SB_FORM_PAGE (self->log_in_page), self->accounts);
+  g_object_set (self->profile_page, "accounts", self->accounts, "library", self->library, NULL);
+  g_object_set (self->upload_page, "library", self->library, NULL);
+  g_object_set (self->edit_page, "library", self->library, NULL);
+}
+
+static void
+share_session (SbWindow *self)
+{
+  g_object_set (self->profile_page, "session", self->session, NULL);
+  g_object_set (self->upload_page, "session", self->session, NULL);
+  g_object_set (self->edit_page, "session", self->session, NULL);
 }
 
 /* Pages */
@@ -210,6 +221,7 @@ sb_window_logged_in (SbWindow  *self,
   g_return_if_fail (SB_IS_SESSION (session));
 
   g_set_object (&self->session, session);
+  share_session (self);
   if (self->remember_session && sb_session_get_token (session) != NULL)
     sb_keyring_store_session_async (sb_session_get_username (session),
                                     sb_session_get_token (session), self->cancellable,
@@ -255,6 +267,7 @@ sb_window_log_out (SbWindow *self)
   if (self->session == NULL)
     return;
   session = g_steal_pointer (&self->session);
+  share_session (self);
 
   sb_upload_page_reset (self->upload_page);
   sb_edit_page_reset (self->edit_page);
@@ -292,6 +305,7 @@ authenticate_cb (GObject      *object,
   if (sb_session_get_token (session) == NULL)
     sb_session_set_token (session, self->restored_token);
   g_set_object (&self->session, session);
+  share_session (self);
   sb_profile_page_load (self->profile_page);
   sb_window_show_page (self, "profile");
 }
@@ -381,14 +395,27 @@ sb_window_edit_file (SbWindow *self,
   sb_window_show_page (self, "edit");
 }
 
-void
-sb_window_file_changed (SbWindow   *self,
-                        const char *old_name,
-                        SbFile     *file)
+static void
+file_changed_cb (SbWindow   *self,
+                 const char *old_name,
+                 SbFile     *file)
 {
-  g_return_if_fail (SB_IS_WINDOW (self));
-
   sb_profile_page_update_file (self->profile_page, old_name, file);
+}
+
+static void
+file_activated_cb (SbWindow *self,
+                   SbFile   *file)
+{
+  sb_window_edit_file (self, file, FALSE);
+}
+
+static void
+upload_files_cb (SbWindow   *self,
+                 GListModel *files)
+{
+  sb_window_show_page (self, "upload");
+  sb_upload_page_add_files (self->upload_page, files);
 }
 
 /* Actions */
@@ -399,6 +426,14 @@ show_page_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   sb_window_show_page (SB_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  sb_window_toast (SB_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -498,7 +533,10 @@ sb_window_dispose (GObject *object)
   g_clear_object (&self->accounts);
   /* Pages kept alive by their own requests must not go on without us. */
   if (self->stack != NULL)
-    share_core (self);
+    {
+      share_core (self);
+      share_session (self);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (sb_window_parent_class)->dispose (object);
@@ -552,6 +590,8 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  /* How pages tell the user something. */
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.upload", NULL, upload_action);
   gtk_widget_class_install_action (widget_class, "win.download", NULL, file_action);
@@ -614,6 +654,14 @@ sb_window_init (SbWindow *self)
   g_signal_connect_object (self->sign_up_page, "logged-in", G_CALLBACK (sb_window_logged_in),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log_in_page, "logged-in", G_CALLBACK (sb_window_logged_in),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->profile_page, "file-activated", G_CALLBACK (file_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->profile_page, "upload-files", G_CALLBACK (upload_files_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->upload_page, "file-changed", G_CALLBACK (file_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->edit_page, "file-changed", G_CALLBACK (file_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
   self->cancellable = g_cancellable_new ();
