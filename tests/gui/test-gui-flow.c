@@ -573,6 +573,75 @@ test_upload_errors (GuiFixture    *f,
   g_assert_cmpstr (sb_file_get_description (find_listed (f, "a.txt")), ==, "replaced");
 }
 
+/* Drops the files on the Profile page's list, through its own drop target. */
+static gboolean
+drop_on_list (GuiFixture *f,
+              GFile     **files,
+              guint       n_files)
+{
+  GtkWidget *list_stack = gui_child (profile_page (f), SB_TYPE_PROFILE_PAGE, "list_stack");
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list_stack);
+  GtkDropTarget *target = NULL;
+  GSList *list = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  for (guint i = n_files; i > 0; i--)
+    list = g_slist_prepend (list, files[i - 1]);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, list);
+  g_signal_emit_by_name (target, "drop", &value, 0.0, 0.0, &handled);
+  g_value_unset (&value);
+  g_slist_free (list);
+  return handled;
+}
+
+/* The Profile page's own hand-offs: a row activated opens it in Edit, files
+ * dropped on the list are uploaded from the Upload page. */
+static void
+test_profile_hand_offs (GuiFixture    *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (1000, 11);
+  g_autoptr(GFile) a = gui_write_file (f->dir, "a.txt", content);
+  g_autoptr(GFile) b = gui_write_file (f->dir, "b.txt", content);
+  GFile *first[] = { a };
+  GFile *dropped[] = { b };
+  SbUploadPage *upload = SB_UPLOAD_PAGE (sb_window_get_page (f->window, "upload"));
+  SbEditPage *edit = SB_EDIT_PAGE (sb_window_get_page (f->window, "edit"));
+  GtkWidget *column_view = gui_child (profile_page (f), SB_TYPE_PROFILE_PAGE, "column_view");
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "first", first, 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  select_file (f, "a.txt");
+  g_signal_emit_by_name (column_view, "activate", 0);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "edit");
+  g_assert_cmpstr (sb_file_get_name (sb_edit_page_get_file (edit)), ==, "a.txt");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "profile");
+
+  g_assert_true (drop_on_list (f, dropped, G_N_ELEMENTS (dropped)));
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "upload");
+  GUI_WAIT_UNTIL (sb_upload_page_get_n_running (upload) == 0);
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (sb_upload_page_get_transfers (upload), 1)),
+                   ==, SB_TRANSFER_DONE);
+  g_assert_nonnull (find_listed (f, "b.txt"));
+
+  /* Logged out, a drop on the (hidden) list is not taken. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.log-out", NULL);
+  g_assert_false (drop_on_list (f, dropped, G_N_ELEMENTS (dropped)));
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "home");
+}
+
 static void
 test_filter_sort (GuiFixture    *f,
                   gconstpointer  data)
@@ -859,6 +928,7 @@ main (int   argc,
   ADD ("/gui/download/refuses-short-or-damaged-content", test_download_refuses_bad_content);
   ADD ("/gui/download/disk-full-in-plain-words", test_disk_full_in_plain_words);
   ADD ("/gui/profile/filter-and-sort", test_filter_sort);
+  ADD ("/gui/profile/activate-edits-drop-uploads", test_profile_hand_offs);
   ADD ("/gui/preferences/test-connection", test_preferences);
   ADD ("/gui/keyboard-and-accessible-names", test_keyboard_and_names);
 #undef ADD
