@@ -6,7 +6,6 @@
 #include "sb-edit-page.h"
 #include "sb-error.h"
 #include "sb-gui-util.h"
-#include "sb-library.h"
 
 struct _SbEditPage
 {
@@ -20,8 +19,6 @@ struct _SbEditPage
   GtkProgressBar *progress_bar;
   GtkLabel       *error_label;
 
-  SbLibrary      *library;
-  SbSession      *session;
   SbFile         *file;
   GFile          *replacement;
   GCancellable   *cancellable;
@@ -31,16 +28,7 @@ struct _SbEditPage
   gint64          replacement_size;
 };
 
-G_DEFINE_FINAL_TYPE (SbEditPage, sb_edit_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_LIBRARY,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (SbEditPage, sb_edit_page, SB_TYPE_PAGE)
 
 enum {
   FILE_CHANGED,
@@ -48,6 +36,12 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static SbLibrary *
+get_library (SbEditPage *self)
+{
+  return sb_page_get_library (SB_PAGE (self));
+}
 
 static void
 show_error (SbEditPage *self,
@@ -206,7 +200,7 @@ edit_cb (GObject      *object,
   g_signal_emit (self, signals[FILE_CHANGED], 0, old_name, file);
   /* Translators: shown after a file was edited; %s is its (new) name. */
   text = g_strdup_printf (_("“%s” was saved."), sb_file_get_name (file));
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+  sb_page_toast (SB_PAGE (self), text);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "profile");
 }
 
@@ -215,7 +209,7 @@ edit (SbEditPage      *self,
       SbStagedContent *content)
 {
   /* The version the user saw: core refuses if someone changed it since. */
-  sb_library_edit_async (self->library, self->owner,
+  sb_library_edit_async (get_library (self), self->owner,
                          sb_file_get_name (self->file), self->new_name, self->description,
                          content, sb_file_get_version (self->file), self->cancellable, edit_cb,
                          g_object_ref (self));
@@ -248,7 +242,7 @@ stage_cb (GObject      *object,
       save_failed (self, error);
       return;
     }
-  if (self->library == NULL || g_cancellable_is_cancelled (self->cancellable))
+  if (get_library (self) == NULL || g_cancellable_is_cancelled (self->cancellable))
     {
       /* Freeing staged content deletes its bytes: nothing is left behind. */
       sb_staged_content_free (content);
@@ -268,7 +262,7 @@ replacement_read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileInputStream) stream = g_file_read_finish (G_FILE (object), result, &error);
 
-  if (stream == NULL || self->library == NULL)
+  if (stream == NULL || get_library (self) == NULL)
     {
       if (error == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "");
@@ -276,7 +270,7 @@ replacement_read_cb (GObject      *object,
       return;
     }
   /* Core guesses the content type from the name the file will have. */
-  sb_library_stage_async (self->library, self->owner,
+  sb_library_stage_async (get_library (self), self->owner,
                           self->new_name ? self->new_name : sb_file_get_name (self->file), NULL,
                           G_INPUT_STREAM (stream), self->replacement_size, progress_cb, self,
                           self->cancellable, stage_cb, g_object_ref (self));
@@ -315,14 +309,14 @@ sb_edit_page_save (SbEditPage *self)
 
   g_return_if_fail (SB_IS_EDIT_PAGE (self));
 
-  if (self->file == NULL || self->cancellable != NULL || self->library == NULL ||
-      self->session == NULL)
+  if (self->file == NULL || self->cancellable != NULL || get_library (self) == NULL ||
+      sb_page_get_username (SB_PAGE (self)) == NULL)
     return;
 
   name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   description = gtk_editable_get_text (GTK_EDITABLE (self->description_row));
   g_free (self->owner);
-  self->owner = g_strdup (sb_session_get_username (self->session));
+  self->owner = g_strdup (sb_page_get_username (SB_PAGE (self)));
   g_free (self->new_name);
   self->new_name = g_strcmp0 (name, sb_file_get_name (self->file)) != 0 ? g_strdup (name) : NULL;
   g_free (self->description);
@@ -415,50 +409,6 @@ keep_content_action (GtkWidget  *widget,
 }
 
 static void
-sb_edit_page_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  SbEditPage *self = SB_EDIT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_LIBRARY:
-      g_value_set_object (value, self->library);
-      break;
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sb_edit_page_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  SbEditPage *self = SB_EDIT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_LIBRARY:
-      if (g_set_object (&self->library, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_SESSION:
-      if (g_set_object (&self->session, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 sb_edit_page_dispose (GObject *object)
 {
   SbEditPage *self = SB_EDIT_PAGE (object);
@@ -468,8 +418,6 @@ sb_edit_page_dispose (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->replacement);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_EDIT_PAGE);
-  g_clear_object (&self->session);
-  g_clear_object (&self->library);
   G_OBJECT_CLASS (sb_edit_page_parent_class)->dispose (object);
 }
 
@@ -490,19 +438,8 @@ sb_edit_page_class_init (SbEditPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = sb_edit_page_get_property;
-  object_class->set_property = sb_edit_page_set_property;
   object_class->dispose = sb_edit_page_dispose;
   object_class->finalize = sb_edit_page_finalize;
-
-  properties[PROP_LIBRARY] =
-    g_param_spec_object ("library", NULL, NULL, SB_TYPE_LIBRARY,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* Whose file is edited; NULL when nobody is logged in. */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, SB_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * SbEditPage::file-changed:

@@ -14,19 +14,10 @@ typedef struct
 
   /* Not referenced: they belong to the template. */
   GPtrArray    *fields;
-  SbAccounts   *accounts;
   GCancellable *cancellable;
 } SbFormPagePrivate;
 
-G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (SbFormPage, sb_form_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_ACCOUNTS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (SbFormPage, sb_form_page, SB_TYPE_PAGE)
 
 enum {
   LOGGED_IN,
@@ -119,18 +110,20 @@ void
 sb_form_page_submit (SbFormPage *self)
 {
   SbFormPagePrivate *priv;
+  SbAccounts *accounts;
 
   g_return_if_fail (SB_IS_FORM_PAGE (self));
 
   priv = sb_form_page_get_instance_private (self);
-  if (priv->cancellable != NULL || priv->accounts == NULL)
+  accounts = sb_page_get_accounts (SB_PAGE (self));
+  if (priv->cancellable != NULL || accounts == NULL)
     return;
 
   show_error (self, NULL);
   set_busy (self, TRUE);
   priv->cancellable = g_cancellable_new ();
-  SB_FORM_PAGE_GET_CLASS (self)->submit_async (self, priv->accounts, priv->cancellable,
-                                               submitted_cb, g_object_ref (self));
+  SB_FORM_PAGE_GET_CLASS (self)->submit_async (self, accounts, priv->cancellable, submitted_cb,
+                                               g_object_ref (self));
 }
 
 void
@@ -144,31 +137,6 @@ sb_form_page_add_field (SbFormPage  *self,
 
   priv = sb_form_page_get_instance_private (self);
   g_ptr_array_add (priv->fields, field);
-}
-
-SbAccounts *
-sb_form_page_get_accounts (SbFormPage *self)
-{
-  SbFormPagePrivate *priv;
-
-  g_return_val_if_fail (SB_IS_FORM_PAGE (self), NULL);
-
-  priv = sb_form_page_get_instance_private (self);
-  return priv->accounts;
-}
-
-void
-sb_form_page_set_accounts (SbFormPage *self,
-                           SbAccounts *accounts)
-{
-  SbFormPagePrivate *priv;
-
-  g_return_if_fail (SB_IS_FORM_PAGE (self));
-  g_return_if_fail (accounts == NULL || SB_IS_ACCOUNTS (accounts));
-
-  priv = sb_form_page_get_instance_private (self);
-  if (g_set_object (&priv->accounts, accounts))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNTS]);
 }
 
 static void
@@ -202,42 +170,6 @@ sb_form_page_class_set_template_from_resource (GtkWidgetClass *widget_class,
 }
 
 static void
-sb_form_page_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  SbFormPage *self = SB_FORM_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ACCOUNTS:
-      g_value_set_object (value, sb_form_page_get_accounts (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sb_form_page_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  SbFormPage *self = SB_FORM_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ACCOUNTS:
-      sb_form_page_set_accounts (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 sb_form_page_dispose (GObject *object)
 {
   SbFormPage *self = SB_FORM_PAGE (object);
@@ -247,7 +179,6 @@ sb_form_page_dispose (GObject *object)
   g_clear_object (&priv->cancellable);
   g_ptr_array_set_size (priv->fields, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
-  g_clear_object (&priv->accounts);
   G_OBJECT_CLASS (sb_form_page_parent_class)->dispose (object);
 }
 
@@ -266,15 +197,8 @@ sb_form_page_class_init (SbFormPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->get_property = sb_form_page_get_property;
-  object_class->set_property = sb_form_page_set_property;
   object_class->dispose = sb_form_page_dispose;
   object_class->finalize = sb_form_page_finalize;
-
-  properties[PROP_ACCOUNTS] =
-    g_param_spec_object ("accounts", NULL, NULL, SB_TYPE_ACCOUNTS,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * SbFormPage::logged-in:

@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <adwaita.h>
-
-#include "sb-accounts.h"
+#include "sb-page.h"
 
 G_BEGIN_DECLS
 
 #define SB_TYPE_FORM_PAGE (sb_form_page_get_type ())
-G_DECLARE_DERIVABLE_TYPE (SbFormPage, sb_form_page, SB, FORM_PAGE, AdwBin)
+G_DECLARE_DERIVABLE_TYPE (SbFormPage, sb_form_page, SB, FORM_PAGE, SbPage)
 
 /* What Sign up and Log in share: a form of text fields whose submit button
- * sends them to SbAccounts, a spinner and a read-only form while that runs,
+ * sends them to the page's SbAccounts, a spinner and a read-only form while that runs,
  * the error in plain words when it fails, and the "logged-in" signal with the
  * new session when it succeeds (then the form is emptied). A subclass's
  * template must have a GtkLabel "error_label", a GtkButton "submit_button"
@@ -19,7 +17,7 @@ G_DECLARE_DERIVABLE_TYPE (SbFormPage, sb_form_page, SB, FORM_PAGE, AdwBin)
  * and "next_cb" (on to the next field). */
 struct _SbFormPageClass
 {
-  AdwBinClass parent_class;
+  SbPageClass parent_class;
 
   void        (*submit_async)  (SbFormPage          *self,
                                 SbAccounts          *accounts,
@@ -41,9 +39,6 @@ void        sb_form_page_class_set_template_from_resource (GtkWidgetClass *widge
 void        sb_form_page_add_field    (SbFormPage  *self,
                                        GtkEditable *field);
 
-SbAccounts *sb_form_page_get_accounts (SbFormPage  *self);
-void        sb_form_page_set_accounts (SbFormPage  *self,
-                                       SbAccounts  *accounts);
 void        sb_form_page_submit       (SbFormPage  *self);
 /* TRUE while the request runs. */
 gboolean    sb_form_page_get_busy     (SbFormPage  *self);

@@ -3,11 +3,9 @@
 
 #include <glib/gi18n.h>
 
-#include "sb-accounts.h"
 #include "sb-download.h"
 #include "sb-error.h"
 #include "sb-gui-util.h"
-#include "sb-library.h"
 #include "sb-profile-page.h"
 #include "sb-transfer-row.h"
 
@@ -32,20 +30,14 @@ struct _SbProfilePage
   GtkStringFilter    *name_filter;
   GtkStringFilter    *description_filter;
 
-  SbAccounts         *accounts;
-  SbLibrary          *library;
-  SbSession          *session;
   GCancellable       *cancellable;
   guint               pending;
 };
 
-G_DEFINE_FINAL_TYPE (SbProfilePage, sb_profile_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (SbProfilePage, sb_profile_page, SB_TYPE_PAGE)
 
 enum {
   PROP_0,
-  PROP_ACCOUNTS,
-  PROP_LIBRARY,
-  PROP_SESSION,
   PROP_SELECTED_FILE,
   PROP_LOADING,
   N_PROPS
@@ -72,15 +64,20 @@ typedef enum {
 static const char *
 get_username (SbProfilePage *self)
 {
-  return self->session ? sb_session_get_username (self->session) : NULL;
+  return sb_page_get_username (SB_PAGE (self));
 }
 
-/* The window, or whatever holds the page, shows it. */
+static SbLibrary *
+get_library (SbProfilePage *self)
+{
+  return sb_page_get_library (SB_PAGE (self));
+}
+
 static void
 toast (SbProfilePage *self,
        const char    *text)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+  sb_page_toast (SB_PAGE (self), text);
 }
 
 /* The page's parts that follow the list */
@@ -212,8 +209,8 @@ sb_profile_page_load (SbProfilePage *self)
 
   g_return_if_fail (SB_IS_PROFILE_PAGE (self));
 
-  if ((username = get_username (self)) == NULL || self->accounts == NULL ||
-      self->library == NULL)
+  if ((username = get_username (self)) == NULL || sb_page_get_accounts (SB_PAGE (self)) == NULL ||
+      get_library (self) == NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
@@ -224,9 +221,9 @@ sb_profile_page_load (SbProfilePage *self)
   welcome = g_strdup_printf (_("Welcome, %s"), username);
   gtk_label_set_text (self->welcome_label, welcome);
   set_pending (self, 2);
-  sb_accounts_get_profile_async (self->accounts, username, self->cancellable, profile_cb,
-                                 g_object_ref (self));
-  sb_library_list_async (self->library, username, self->cancellable, list_cb,
+  sb_accounts_get_profile_async (sb_page_get_accounts (SB_PAGE (self)), username,
+                                 self->cancellable, profile_cb, g_object_ref (self));
+  sb_library_list_async (get_library (self), username, self->cancellable, list_cb,
                          g_object_ref (self));
 }
 
@@ -428,10 +425,10 @@ sb_profile_page_download_to (SbProfilePage *self,
   g_return_if_fail (SB_IS_FILE (file));
   g_return_if_fail (G_IS_FILE (destination));
 
-  if (self->library == NULL)
+  if (get_library (self) == NULL)
     return;
 
-  download = sb_download_new (self->library, file, destination);
+  download = sb_download_new (get_library (self), file, destination);
   row = sb_transfer_row_new (sb_file_get_name (file));
   gtk_list_box_prepend (self->downloads_list, GTK_WIDGET (row));
   gtk_revealer_set_reveal_child (self->downloads_revealer, TRUE);
@@ -523,11 +520,11 @@ delete_response_cb (AdwMessageDialog *dialog,
   SbFile *file = g_object_get_data (G_OBJECT (dialog), "sb-file");
 
   if (!g_str_equal (response, "delete") || file == NULL || get_username (self) == NULL ||
-      self->library == NULL)
+      get_library (self) == NULL)
     return;
   /* The version guards against deleting a file someone changed meanwhile. */
   g_object_set_data_full (G_OBJECT (file), "sb-page", g_object_ref (self), g_object_unref);
-  sb_library_delete_async (self->library, get_username (self), sb_file_get_name (file),
+  sb_library_delete_async (get_library (self), get_username (self), sb_file_get_name (file),
                            sb_file_get_version (file), NULL, delete_cb, g_object_ref (file));
 }
 
@@ -763,47 +760,11 @@ sb_profile_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ACCOUNTS:
-      g_value_set_object (value, self->accounts);
-      break;
-    case PROP_LIBRARY:
-      g_value_set_object (value, self->library);
-      break;
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
     case PROP_SELECTED_FILE:
       g_value_set_object (value, sb_profile_page_get_selected_file (self));
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, sb_profile_page_get_loading (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sb_profile_page_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  SbProfilePage *self = SB_PROFILE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ACCOUNTS:
-      if (g_set_object (&self->accounts, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_LIBRARY:
-      if (g_set_object (&self->library, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_SESSION:
-      if (g_set_object (&self->session, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -826,9 +787,6 @@ sb_profile_page_dispose (GObject *object)
   g_clear_object (&self->name_filter);
   g_clear_object (&self->description_filter);
   g_clear_object (&self->files);
-  g_clear_object (&self->session);
-  g_clear_object (&self->library);
-  g_clear_object (&self->accounts);
   G_OBJECT_CLASS (sb_profile_page_parent_class)->dispose (object);
 }
 
@@ -839,19 +797,8 @@ sb_profile_page_class_init (SbProfilePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->get_property = sb_profile_page_get_property;
-  object_class->set_property = sb_profile_page_set_property;
   object_class->dispose = sb_profile_page_dispose;
 
-  properties[PROP_ACCOUNTS] =
-    g_param_spec_object ("accounts", NULL, NULL, SB_TYPE_ACCOUNTS,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LIBRARY] =
-    g_param_spec_object ("library", NULL, NULL, SB_TYPE_LIBRARY,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* Whose files the page shows; NULL when nobody is logged in. */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, SB_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED_FILE] =
     g_param_spec_object ("selected-file", NULL, NULL, SB_TYPE_FILE,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);

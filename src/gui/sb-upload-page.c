@@ -5,7 +5,6 @@
 
 #include "sb-error.h"
 #include "sb-gui-util.h"
-#include "sb-library.h"
 #include "sb-transfer-row.h"
 #include "sb-upload-page.h"
 
@@ -24,17 +23,13 @@ struct _SbUploadPage
   GtkWidget    *transfers_box;
   GtkListBox   *transfers_list;
 
-  SbLibrary    *library;
-  SbSession    *session;
   guint         n_running;
 };
 
-G_DEFINE_FINAL_TYPE (SbUploadPage, sb_upload_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (SbUploadPage, sb_upload_page, SB_TYPE_PAGE)
 
 enum {
   PROP_0,
-  PROP_LIBRARY,
-  PROP_SESSION,
   PROP_N_RUNNING,
   N_PROPS
 };
@@ -77,7 +72,7 @@ upload_free (Upload *upload)
 static const char *
 get_username (SbUploadPage *self)
 {
-  return self->session ? sb_session_get_username (self->session) : NULL;
+  return sb_page_get_username (SB_PAGE (self));
 }
 
 static void
@@ -140,7 +135,7 @@ read_cb (GObject      *object,
          gpointer      user_data)
 {
   Upload *upload = user_data;
-  SbLibrary *library = upload->self->library;
+  SbLibrary *library = sb_page_get_library (SB_PAGE (upload->self));
   GCancellable *cancellable = sb_transfer_row_get_cancellable (upload->row);
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileInputStream) stream = g_file_read_finish (G_FILE (object), result, &error);
@@ -386,12 +381,6 @@ sb_upload_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_LIBRARY:
-      g_value_set_object (value, self->library);
-      break;
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
     case PROP_N_RUNNING:
       g_value_set_uint (value, self->n_running);
       break;
@@ -401,36 +390,9 @@ sb_upload_page_get_property (GObject    *object,
 }
 
 static void
-sb_upload_page_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  SbUploadPage *self = SB_UPLOAD_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_LIBRARY:
-      if (g_set_object (&self->library, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_SESSION:
-      if (g_set_object (&self->session, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 sb_upload_page_dispose (GObject *object)
 {
-  SbUploadPage *self = SB_UPLOAD_PAGE (object);
-
   gtk_widget_dispose_template (GTK_WIDGET (object), SB_TYPE_UPLOAD_PAGE);
-  g_clear_object (&self->session);
-  g_clear_object (&self->library);
   G_OBJECT_CLASS (sb_upload_page_parent_class)->dispose (object);
 }
 
@@ -441,16 +403,8 @@ sb_upload_page_class_init (SbUploadPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->get_property = sb_upload_page_get_property;
-  object_class->set_property = sb_upload_page_set_property;
   object_class->dispose = sb_upload_page_dispose;
 
-  properties[PROP_LIBRARY] =
-    g_param_spec_object ("library", NULL, NULL, SB_TYPE_LIBRARY,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* Who uploads; NULL when nobody is logged in. */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, SB_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_RUNNING] =
     g_param_spec_uint ("n-running", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);

@@ -106,21 +106,17 @@ selection_changed_cb (SbWindow *self)
 /* What the pages work with is handed to them, and taken back when the
  * window goes: they never reach for the window. */
 static void
-share_core (SbWindow *self)
+share_with_pages (SbWindow *self)
 {
-  sb_form_page_set_accounts (SB_FORM_PAGE (self->sign_up_page), self->accounts);
-  sb_form_page_set_accounts (SB_FORM_PAGE (self->log_in_page), self->accounts);
-  g_object_set (self->profile_page, "accounts", self->accounts, "library", self->library, NULL);
-  g_object_set (self->upload_page, "library", self->library, NULL);
-  g_object_set (self->edit_page, "library", self->library, NULL);
-}
+  GtkWidget *pages[] = {
+    GTK_WIDGET (self->sign_up_page), GTK_WIDGET (self->log_in_page),
+    GTK_WIDGET (self->profile_page), GTK_WIDGET (self->upload_page),
+    GTK_WIDGET (self->edit_page),
+  };
 
-static void
-share_session (SbWindow *self)
-{
-  g_object_set (self->profile_page, "session", self->session, NULL);
-  g_object_set (self->upload_page, "session", self->session, NULL);
-  g_object_set (self->edit_page, "session", self->session, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_object_set (pages[i], "accounts", self->accounts, "library", self->library,
+                  "session", self->session, NULL);
 }
 
 /* Pages */
@@ -221,7 +217,7 @@ sb_window_logged_in (SbWindow  *self,
   g_return_if_fail (SB_IS_SESSION (session));
 
   g_set_object (&self->session, session);
-  share_session (self);
+  share_with_pages (self);
   if (self->remember_session && sb_session_get_token (session) != NULL)
     sb_keyring_store_session_async (sb_session_get_username (session),
                                     sb_session_get_token (session), self->cancellable,
@@ -267,7 +263,7 @@ sb_window_log_out (SbWindow *self)
   if (self->session == NULL)
     return;
   session = g_steal_pointer (&self->session);
-  share_session (self);
+  share_with_pages (self);
 
   sb_upload_page_reset (self->upload_page);
   sb_edit_page_reset (self->edit_page);
@@ -305,7 +301,7 @@ authenticate_cb (GObject      *object,
   if (sb_session_get_token (session) == NULL)
     sb_session_set_token (session, self->restored_token);
   g_set_object (&self->session, session);
-  share_session (self);
+  share_with_pages (self);
   sb_profile_page_load (self->profile_page);
   sb_window_show_page (self, "profile");
 }
@@ -365,7 +361,7 @@ sb_window_set_core (SbWindow   *self,
 
   g_set_object (&self->accounts, accounts);
   g_set_object (&self->library, library);
-  share_core (self);
+  share_with_pages (self);
 }
 
 void
@@ -533,10 +529,7 @@ sb_window_dispose (GObject *object)
   g_clear_object (&self->accounts);
   /* Pages kept alive by their own requests must not go on without us. */
   if (self->stack != NULL)
-    {
-      share_core (self);
-      share_session (self);
-    }
+    share_with_pages (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (sb_window_parent_class)->dispose (object);
@@ -690,7 +683,7 @@ sb_window_new (GtkApplication *application,
   self->accounts = accounts ? g_object_ref (accounts) : NULL;
   self->library = library ? g_object_ref (library) : NULL;
   self->remember_session = remember_session;
-  share_core (self);
+  share_with_pages (self);
   return self;
 }
 
