@@ -391,6 +391,15 @@ sb_window_edit_file (SbWindow *self,
   sb_window_show_page (self, "edit");
 }
 
+/* Page signals */
+
+static void
+logged_in_cb (SbWindow  *self,
+              SbSession *session)
+{
+  sb_window_logged_in (self, session);
+}
+
 static void
 file_changed_cb (SbWindow   *self,
                  const char *old_name,
@@ -581,6 +590,10 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, edit_page);
   gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, logged_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, file_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, upload_files_cb);
+  gtk_widget_class_bind_template_callback (widget_class, file_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   /* How pages tell the user something. */
@@ -643,19 +656,6 @@ sb_window_init (SbWindow *self)
   sb_gui_init ();
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css_once ();
-
-  g_signal_connect_object (self->sign_up_page, "logged-in", G_CALLBACK (sb_window_logged_in),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->log_in_page, "logged-in", G_CALLBACK (sb_window_logged_in),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->profile_page, "file-activated", G_CALLBACK (file_activated_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->profile_page, "upload-files", G_CALLBACK (upload_files_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->upload_page, "file-changed", G_CALLBACK (file_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->edit_page, "file-changed", G_CALLBACK (file_changed_cb),
-                           self, G_CONNECT_SWAPPED);
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APPLICATION_ID);
