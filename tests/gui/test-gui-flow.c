@@ -10,6 +10,7 @@
 #include "sb-error.h"
 #include "sb-application.h"
 #include "sb-backend.h"
+#include "sb-download.h"
 #include "sb-edit-page.h"
 #include "sb-gui-util.h"
 #include "sb-log-in-page.h"
@@ -414,6 +415,81 @@ test_download_cancel (GuiFixture    *f,
   g_assert_no_error (error);
   g_assert_cmpstr (old_content, ==, "old");
   g_assert_cmpuint (sb_test_count_files (out_dir), ==, 1);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         reports;
+  GAsyncResult *result;
+  gboolean      exists_when_reported;
+} CancelOnProgress;
+
+static void
+cancel_on_progress_cb (goffset  current,
+                       goffset  total,
+                       gpointer user_data)
+{
+  CancelOnProgress *cancel = user_data;
+
+  cancel->reports++;
+  g_cancellable_cancel (cancel->cancellable);
+}
+
+/* Looks at the destination the moment the download reports. */
+static void
+cancelled_download_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CancelOnProgress *cancel = user_data;
+
+  cancel->exists_when_reported =
+    g_file_query_exists (sb_download_get_destination (SB_DOWNLOAD (object)), NULL);
+  cancel->result = g_object_ref (result);
+}
+
+/* SbDownload on its own, without the page: a complete copy, and a copy
+ * cancelled midway whose new file is already gone when it reports. */
+static void
+test_download_engine (GuiFixture    *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (8 * 1024 * 1024, 12);
+  g_autoptr(GFile) big = gui_write_file (f->dir, "big.iso", content);
+  GFile *files[] = { big };
+  g_autofree char *out_path = g_build_filename (f->dir, "out.iso", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (out_path);
+  g_autoptr(SbDownload) download = NULL;
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copied = NULL;
+  gsize copied_size;
+  CancelOnProgress cancel = { g_cancellable_new (), 0, NULL, TRUE };
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "", files, 1);
+  GUI_WAIT_UNTIL (find_listed (f, "big.iso") != NULL);
+  download = sb_download_new (f->library, find_listed (f, "big.iso"), out);
+
+  sb_download_save_async (download, NULL, NULL, NULL, sb_test_result_cb, &saved);
+  g_assert_true (sb_download_save_finish (download, sb_test_await (&saved), &error));
+  g_assert_no_error (error);
+  g_file_get_contents (out_path, &copied, &copied_size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (copied, copied_size, g_bytes_get_data (content, NULL),
+                   g_bytes_get_size (content));
+
+  g_assert_cmpint (g_unlink (out_path), ==, 0);
+  sb_download_save_async (download, cancel_on_progress_cb, &cancel, cancel.cancellable,
+                          cancelled_download_cb, &cancel);
+  GUI_WAIT_UNTIL (cancel.result != NULL);
+  g_assert_false (sb_download_save_finish (download, cancel.result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (cancel.reports, >, 0);
+  g_assert_false (cancel.exists_when_reported);
+  g_clear_object (&cancel.result);
+  g_object_unref (cancel.cancellable);
 }
 
 /* A download whose content is short or damaged in storage fails, says so,
@@ -925,6 +1001,7 @@ main (int   argc,
   ADD ("/gui/upload/cancel-leaves-nothing", test_upload_cancel);
   ADD ("/gui/upload/errors-in-plain-words", test_upload_errors);
   ADD ("/gui/download/cancel-leaves-nothing", test_download_cancel);
+  ADD ("/gui/download/engine-copies-or-leaves-nothing", test_download_engine);
   ADD ("/gui/download/refuses-short-or-damaged-content", test_download_refuses_bad_content);
   ADD ("/gui/download/disk-full-in-plain-words", test_disk_full_in_plain_words);
   ADD ("/gui/profile/filter-and-sort", test_filter_sort);
