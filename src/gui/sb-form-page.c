@@ -98,7 +98,8 @@ submitted_cb (GObject      *object,
       g_autofree char *message = sb_gui_error_message (error);
 
       show_error (self, message);
-      SB_FORM_PAGE_GET_CLASS (self)->failed (self, error);
+      if (SB_FORM_PAGE_GET_CLASS (self)->failed != NULL)
+        SB_FORM_PAGE_GET_CLASS (self)->failed (self, error);
       return;
     }
   g_signal_emit (self, signals[LOGGED_IN], 0, session);

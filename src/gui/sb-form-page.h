@@ -27,7 +27,8 @@ struct _SbFormPageClass
   SbSession  *(*submit_finish) (SbAccounts          *accounts,
                                 GAsyncResult        *result,
                                 GError             **error);
-  /* After the error is shown: put the focus where the correction goes. */
+  /* Optional. After the error is shown: put the focus where the correction
+   * goes. */
   void        (*failed)        (SbFormPage          *self,
                                 const GError        *error);
 };
