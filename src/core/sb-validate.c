@@ -160,9 +160,9 @@ sb_validate_password (const char  *password,
   if (chars > SB_PASSWORD_MAX_LENGTH)
     {
       limit = group_digits (SB_PASSWORD_MAX_LENGTH);
-      /* TRANSLATORS: %s is a number, such as 1,024 */
       return invalid_printf (error,
                              g_dngettext (GETTEXT_PACKAGE,
+                                          /* TRANSLATORS: %s is a number, such as 1,024 */
                                           "A password has at most %s character.",
                                           "A password has at most %s characters.",
                                           SB_PASSWORD_MAX_LENGTH),
@@ -258,9 +258,9 @@ sb_validate_description (const char  *description,
   if (g_utf8_strlen (description, -1) > SB_DESCRIPTION_MAX_LENGTH)
     {
       g_autofree char *limit = group_digits (SB_DESCRIPTION_MAX_LENGTH);
-      /* TRANSLATORS: %s is a number, such as 1,000 */
       return invalid_printf (error,
                              g_dngettext (GETTEXT_PACKAGE,
+                                          /* TRANSLATORS: %s is a number, such as 1,000 */
                                           "A description is at most %s character long.",
                                           "A description is at most %s characters long.",
                                           SB_DESCRIPTION_MAX_LENGTH),
