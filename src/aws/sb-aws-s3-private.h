@@ -25,50 +25,50 @@ struct _SbAwsS3
 };
 
 typedef void (*SbAwsS3ResponseFunc) (GTask       *task,
-                              GBytes      *body,
-                              SoupMessage *message);
+                                     GBytes      *body,
+                                     SoupMessage *message);
 
-SbAwsRequest *sb_aws_s3_new_request  (SbAwsS3              *self,
-                                      const char           *operation,
-                                      const char           *method,
-                                      const char           *bucket,
-                                      const char           *key,
-                                      const char           *query,
-                                      GError              **error);
+SbAwsRequest *sb_aws_s3_new_request          (SbAwsS3              *self,
+                                              const char           *operation,
+                                              const char           *method,
+                                              const char           *bucket,
+                                              const char           *key,
+                                              const char           *query,
+                                              GError              **error);
 /* Sends @request (NULL if building it failed with @error) and passes the
  * answer to @func; takes @task and @error. */
-void          sb_aws_s3_send         (SbAwsS3              *self,
-                                      SbAwsRequest         *request,
-                                      GError               *error,
-                                      GTask                *task,
-                                      SbAwsS3ResponseFunc   func);
+void          sb_aws_s3_send                 (SbAwsS3              *self,
+                                              SbAwsRequest         *request,
+                                              GError               *error,
+                                              GTask                *task,
+                                              SbAwsS3ResponseFunc   func);
 /* A SbAwsS3ResponseFunc for calls whose answer is only their status. */
-void          sb_aws_s3_return_true  (GTask                *task,
-                                      GBytes               *body,
-                                      SoupMessage          *message);
-GTask        *sb_aws_s3_new_task     (SbAwsS3              *self,
-                                      GCancellable         *cancellable,
-                                      GAsyncReadyCallback   callback,
-                                      gpointer              user_data,
-                                      gpointer              source_tag);
-gboolean      sb_aws_s3_finish_boolean (SbAwsS3            *self,
-                                        GAsyncResult       *result,
-                                        gpointer            source_tag,
-                                        GError            **error);
-gpointer      sb_aws_s3_finish_pointer (SbAwsS3            *self,
-                                        GAsyncResult       *result,
-                                        gpointer            source_tag,
-                                        GError            **error);
+void          sb_aws_s3_return_true          (GTask                *task,
+                                              GBytes               *body,
+                                              SoupMessage          *message);
+GTask        *sb_aws_s3_new_task             (SbAwsS3              *self,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data,
+                                              gpointer              source_tag);
+gboolean      sb_aws_s3_finish_boolean       (SbAwsS3              *self,
+                                              GAsyncResult         *result,
+                                              gpointer              source_tag,
+                                              GError              **error);
+gpointer      sb_aws_s3_finish_pointer       (SbAwsS3              *self,
+                                              GAsyncResult         *result,
+                                              gpointer              source_tag,
+                                              GError              **error);
 /* The parsed body, or NULL after returning an error on @task. */
-SbAwsXmlNode *sb_aws_s3_parse_xml    (GTask                *task,
-                                      GBytes               *body,
-                                      const char           *operation);
-void          sb_aws_s3_add_metadata_headers (SbAwsRequest *request,
-                                              const char   *content_type,
-                                              GHashTable   *metadata);
+SbAwsXmlNode *sb_aws_s3_parse_xml            (GTask                *task,
+                                              GBytes               *body,
+                                              const char           *operation);
+void          sb_aws_s3_add_metadata_headers (SbAwsRequest         *request,
+                                              const char           *content_type,
+                                              GHashTable           *metadata);
 /* encoding-type=url answers encode keys like a form: '+' is a space.
  * Returns a copy of @text, decoded if @decode. */
-char         *sb_aws_s3_url_decode   (const char           *text,
-                                      gboolean              decode);
+char         *sb_aws_s3_url_decode           (const char           *text,
+                                              gboolean              decode);
 
 G_END_DECLS

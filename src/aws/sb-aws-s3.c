@@ -170,7 +170,7 @@ sb_aws_s3_build_uri (SbAwsS3     *self,
 
 typedef struct
 {
-  GTask        *task;
+  GTask               *task;
   SbAwsS3ResponseFunc  func;
 } Pending;
 
@@ -215,10 +215,10 @@ send_cb (GObject      *object,
 /* Sends @request (NULL if building it failed with @error) and passes the
  * answer to @func; takes @task. */
 void
-sb_aws_s3_send (SbAwsS3      *self,
-                SbAwsRequest *request,
-                GError       *error,
-                GTask        *task,
+sb_aws_s3_send (SbAwsS3             *self,
+                SbAwsRequest        *request,
+                GError              *error,
+                GTask               *task,
                 SbAwsS3ResponseFunc  func)
 {
   Pending *pending;
