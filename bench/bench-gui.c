@@ -194,7 +194,7 @@ main (int   argc,
   gui_set_text (log_in, SB_TYPE_LOG_IN_PAGE, "password_row", PASSWORD);
   stall_start (&stall);
   gui_click (log_in, SB_TYPE_LOG_IN_PAGE, "submit_button");
-  GUI_WAIT_UNTIL (!sb_log_in_page_get_busy (SB_LOG_IN_PAGE (log_in)));
+  GUI_WAIT_UNTIL (!sb_form_page_get_busy (SB_FORM_PAGE (log_in)));
   start = g_get_monotonic_time ();
   GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile) &&
                   g_list_model_get_n_items (G_LIST_MODEL (sb_profile_page_get_view_model (profile)))

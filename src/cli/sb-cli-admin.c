@@ -85,8 +85,10 @@ report_command (int       argc,
                            "DynamoDB tables (on-demand billing, TTL on sessions), the S3 "
                            "bucket\nand its lifecycle rules (Standard-IA after 75 days, Glacier "
                            "after\n365, incomplete uploads aborted after 7). Safe to run again.")
-                       : _("Check the configured backend without changing anything: "
-                           "credentials,\ntables, TTL, bucket, lifecycle rules."),
+                       : _("Check the configured backend: credentials, tables, TTL, bucket,\n"
+                           "lifecycle rules. Nothing on AWS is changed; the local backend's\n"
+                           "data directory and database are created if missing, as any\n"
+                           "command that opens them does."),
                      entries, 0, 0, &argc, &argv, config, &status))
     return status;
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <locale.h>
 #include <string.h>
 
 #include "sb-error.h"
@@ -15,8 +16,46 @@ invalid (GError     **error,
   return FALSE;
 }
 
-/* ^[a-z0-9][a-z0-9._-]{2,31}$, compared case-insensitively: the canonical
- * form is lower case, so "Alice" and "alice" are one account. */
+/* The limits in the messages are the constants of sb-validate.h, given as
+ * arguments, so the text cannot drift from the rule. */
+G_GNUC_PRINTF (2, 3)
+static gboolean
+invalid_printf (GError     **error,
+                const char  *format,
+                ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (SB_ERROR, SB_ERROR_INVALID, format, args));
+  va_end (args);
+  return FALSE;
+}
+
+/* "1,024": digits grouped as the locale groups them. The C locale has no
+ * separator, and its messages are the English source text, which groups
+ * with commas. */
+static char *
+group_digits (int n)
+{
+  const char *sep = localeconv ()->thousands_sep;
+  g_autofree char *digits = g_strdup_printf ("%d", n);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  if (sep == NULL || *sep == '\0')
+    sep = ",";
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (out, sep);
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ^[a-z0-9][a-z0-9._-]{MIN-1,MAX-1}$, compared case-insensitively: the
+ * canonical form is lower case, so "Alice" and "alice" are one account. */
 char *
 sb_validate_username (const char  *username,
                       GError     **error)
@@ -29,7 +68,12 @@ sb_validate_username (const char  *username,
 
   len = strlen (username);
   if (len < SB_USERNAME_MIN_LENGTH || len > SB_USERNAME_MAX_LENGTH)
-    return invalid (error, _("A username is 3 to 32 characters long.")), NULL;
+    return invalid_printf (error,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "A username is %d to %d character long.",
+                                        "A username is %d to %d characters long.",
+                                        SB_USERNAME_MAX_LENGTH),
+                           SB_USERNAME_MIN_LENGTH, SB_USERNAME_MAX_LENGTH), NULL;
 
   lower = g_ascii_strdown (username, (gssize) len);
   if (!g_ascii_isalnum (lower[0]))
@@ -44,6 +88,14 @@ sb_validate_username (const char  *username,
     }
 
   return g_steal_pointer (&lower);
+}
+
+/* The same rule for a browser to check before the form is sent. */
+char *
+sb_validate_username_pattern (void)
+{
+  return g_strdup_printf ("[A-Za-z0-9][A-Za-z0-9._\\-]{%d,%d}",
+                          SB_USERNAME_MIN_LENGTH - 1, SB_USERNAME_MAX_LENGTH - 1);
 }
 
 /* Only the shape: one @, something before it, a dotted domain after it, no
@@ -90,6 +142,7 @@ sb_validate_password (const char  *password,
                       GError     **error)
 {
   glong chars;
+  g_autofree char *limit = NULL;
 
   if (password == NULL || *password == '\0')
     return invalid (error, _("Please enter a password."));
@@ -98,9 +151,23 @@ sb_validate_password (const char  *password,
 
   chars = g_utf8_strlen (password, -1);
   if (chars < SB_PASSWORD_MIN_LENGTH)
-    return invalid (error, _("A password has at least 8 characters."));
+    return invalid_printf (error,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "A password has at least %d character.",
+                                        "A password has at least %d characters.",
+                                        SB_PASSWORD_MIN_LENGTH),
+                           SB_PASSWORD_MIN_LENGTH);
   if (chars > SB_PASSWORD_MAX_LENGTH)
-    return invalid (error, _("A password has at most 1,024 characters."));
+    {
+      limit = group_digits (SB_PASSWORD_MAX_LENGTH);
+      return invalid_printf (error,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          /* TRANSLATORS: %s is a number, such as 1,024 */
+                                          "A password has at most %s character.",
+                                          "A password has at most %s characters.",
+                                          SB_PASSWORD_MAX_LENGTH),
+                             limit);
+    }
   return TRUE;
 }
 
@@ -166,7 +233,12 @@ sb_validate_file_name_len (const char  *name,
     }
 
   if (strlen (nfc) > SB_FILE_NAME_MAX_BYTES)
-    return invalid (error, _("A file name is at most 255 bytes long.")), NULL;
+    return invalid_printf (error,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "A file name is at most %d byte long.",
+                                        "A file name is at most %d bytes long.",
+                                        SB_FILE_NAME_MAX_BYTES),
+                           SB_FILE_NAME_MAX_BYTES), NULL;
   if (strcmp (nfc, ".") == 0 || strcmp (nfc, "..") == 0)
     return invalid (error, _("“.” and “..” cannot be used as file names.")), NULL;
 
@@ -184,7 +256,16 @@ sb_validate_description (const char  *description,
   if (!g_utf8_validate (description, -1, NULL))
     return invalid (error, _("The description is not valid UTF-8 text.")), NULL;
   if (g_utf8_strlen (description, -1) > SB_DESCRIPTION_MAX_LENGTH)
-    return invalid (error, _("A description is at most 1,000 characters long.")), NULL;
+    {
+      g_autofree char *limit = group_digits (SB_DESCRIPTION_MAX_LENGTH);
+      return invalid_printf (error,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          /* TRANSLATORS: %s is a number, such as 1,000 */
+                                          "A description is at most %s character long.",
+                                          "A description is at most %s characters long.",
+                                          SB_DESCRIPTION_MAX_LENGTH),
+                             limit), NULL;
+    }
 
   for (const char *p = description; *p; p = g_utf8_next_char (p))
     {

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * whose message tells the user what to change. */
 char     *sb_validate_username     (const char  *username,
                                     GError     **error);
+/* An HTML `pattern` attribute for sb_validate_username()'s length and
+ * characters (in either case), so that a form can say what core will say. */
+char     *sb_validate_username_pattern (void);
 char     *sb_validate_email        (const char  *email,
                                     GError     **error);
 gboolean  sb_validate_password     (const char  *password,

@@ -66,7 +66,7 @@ store_opened_cb (GObject      *object,
 }
 
 /* --bench: print how long it took from main() to the first frame painted,
- * then quit (bench/launch.sh runs this under Xvfb). */
+ * then quit (bench/gui.sh runs this under Xvfb, beside bench-hello). */
 static void
 after_paint_cb (GdkFrameClock *clock,
                 SbApplication *self)

@@ -6,7 +6,6 @@
 #include "sb-edit-page.h"
 #include "sb-error.h"
 #include "sb-gui-util.h"
-#include "sb-window.h"
 
 struct _SbEditPage
 {
@@ -29,14 +28,19 @@ struct _SbEditPage
   gint64          replacement_size;
 };
 
-G_DEFINE_FINAL_TYPE (SbEditPage, sb_edit_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (SbEditPage, sb_edit_page, SB_TYPE_PAGE)
 
-static SbWindow *
-get_window (SbEditPage *self)
+enum {
+  FILE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static SbLibrary *
+get_library (SbEditPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return SB_IS_WINDOW (root) ? SB_WINDOW (root) : NULL;
+  return sb_page_get_library (SB_PAGE (self));
 }
 
 static void
@@ -184,7 +188,6 @@ edit_cb (GObject      *object,
   g_autoptr(SbFile) file = sb_library_edit_finish (SB_LIBRARY (object), result, &error);
   g_autofree char *old_name = NULL;
   g_autofree char *text = NULL;
-  SbWindow *window;
 
   if (file == NULL)
     {
@@ -193,26 +196,20 @@ edit_cb (GObject      *object,
     }
   g_clear_object (&self->cancellable);
   old_name = g_strdup (sb_file_get_name (self->file));
-  window = get_window (self);
   sb_edit_page_reset (self);
-  if (window != NULL)
-    {
-      sb_window_file_changed (window, old_name, file);
-      /* Translators: shown after a file was edited; %s is its (new) name. */
-      text = g_strdup_printf (_("“%s” was saved."), sb_file_get_name (file));
-      sb_window_toast (window, text);
-      sb_window_show_page (window, "profile");
-    }
+  g_signal_emit (self, signals[FILE_CHANGED], 0, old_name, file);
+  /* Translators: shown after a file was edited; %s is its (new) name. */
+  text = g_strdup_printf (_("“%s” was saved."), sb_file_get_name (file));
+  sb_page_toast (SB_PAGE (self), text);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "profile");
 }
 
 static void
 edit (SbEditPage      *self,
       SbStagedContent *content)
 {
-  SbWindow *window = get_window (self);
-
   /* The version the user saw: core refuses if someone changed it since. */
-  sb_library_edit_async (sb_window_get_library (window), self->owner,
+  sb_library_edit_async (get_library (self), self->owner,
                          sb_file_get_name (self->file), self->new_name, self->description,
                          content, sb_file_get_version (self->file), self->cancellable, edit_cb,
                          g_object_ref (self));
@@ -245,7 +242,7 @@ stage_cb (GObject      *object,
       save_failed (self, error);
       return;
     }
-  if (get_window (self) == NULL || g_cancellable_is_cancelled (self->cancellable))
+  if (get_library (self) == NULL || g_cancellable_is_cancelled (self->cancellable))
     {
       /* Freeing staged content deletes its bytes: nothing is left behind. */
       sb_staged_content_free (content);
@@ -264,9 +261,8 @@ replacement_read_cb (GObject      *object,
   g_autoptr(SbEditPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileInputStream) stream = g_file_read_finish (G_FILE (object), result, &error);
-  SbWindow *window = get_window (self);
 
-  if (stream == NULL || window == NULL)
+  if (stream == NULL || get_library (self) == NULL)
     {
       if (error == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "");
@@ -274,7 +270,7 @@ replacement_read_cb (GObject      *object,
       return;
     }
   /* Core guesses the content type from the name the file will have. */
-  sb_library_stage_async (sb_window_get_library (window), self->owner,
+  sb_library_stage_async (get_library (self), self->owner,
                           self->new_name ? self->new_name : sb_file_get_name (self->file), NULL,
                           G_INPUT_STREAM (stream), self->replacement_size, progress_cb, self,
                           self->cancellable, stage_cb, g_object_ref (self));
@@ -308,21 +304,19 @@ replacement_info_cb (GObject      *object,
 void
 sb_edit_page_save (SbEditPage *self)
 {
-  SbWindow *window;
   const char *name;
   const char *description;
 
   g_return_if_fail (SB_IS_EDIT_PAGE (self));
 
-  window = get_window (self);
-  if (self->file == NULL || self->cancellable != NULL || window == NULL ||
-      sb_window_get_username (window) == NULL)
+  if (self->file == NULL || self->cancellable != NULL || get_library (self) == NULL ||
+      sb_page_get_username (SB_PAGE (self)) == NULL)
     return;
 
   name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   description = gtk_editable_get_text (GTK_EDITABLE (self->description_row));
   g_free (self->owner);
-  self->owner = g_strdup (sb_window_get_username (window));
+  self->owner = g_strdup (sb_page_get_username (SB_PAGE (self)));
   g_free (self->new_name);
   self->new_name = g_strcmp0 (name, sb_file_get_name (self->file)) != 0 ? g_strdup (name) : NULL;
   g_free (self->description);
@@ -446,6 +440,18 @@ sb_edit_page_class_init (SbEditPageClass *klass)
 
   object_class->dispose = sb_edit_page_dispose;
   object_class->finalize = sb_edit_page_finalize;
+
+  /**
+   * SbEditPage::file-changed:
+   * @old_name: the name the file had before
+   * @file: the file as saved
+   *
+   * A save succeeded; then the page asks, through the "win.toast" and
+   * "win.show-page" actions, to say so and to go back to the list.
+   */
+  signals[FILE_CHANGED] =
+    g_signal_new ("file-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, SB_TYPE_FILE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SB_RESOURCE_PATH "/sb-edit-page.ui");

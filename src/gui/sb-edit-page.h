@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <adwaita.h>
-
 #include "sb-file.h"
+#include "sb-page.h"
 
 G_BEGIN_DECLS
 
 #define SB_TYPE_EDIT_PAGE (sb_edit_page_get_type ())
-G_DECLARE_FINAL_TYPE (SbEditPage, sb_edit_page, SB, EDIT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (SbEditPage, sb_edit_page, SB, EDIT_PAGE, SbPage)
 
 /* The seed's Edit, grown up: description, name and content of one file,
- * saved in one step by core (all of it or nothing). */
+ * saved in one step by core (all of it or nothing), as the user of the
+ * page's session (SbPage). Whoever shows the page hears of a save through
+ * "file-changed". */
 void     sb_edit_page_set_file        (SbEditPage *self,
                                        SbFile     *file,
                                        gboolean    focus_name);

@@ -3,13 +3,11 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-download.h"
 #include "sb-error.h"
 #include "sb-gui-util.h"
 #include "sb-profile-page.h"
-#include "sb-progress-input-stream.h"
 #include "sb-transfer-row.h"
-#include "sb-upload-page.h"
-#include "sb-window.h"
 
 struct _SbProfilePage
 {
@@ -36,7 +34,7 @@ struct _SbProfilePage
   guint               pending;
 };
 
-G_DEFINE_FINAL_TYPE (SbProfilePage, sb_profile_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (SbProfilePage, sb_profile_page, SB_TYPE_PAGE)
 
 enum {
   PROP_0,
@@ -47,6 +45,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  FILE_ACTIVATED,
+  UPLOAD_FILES,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef enum {
   COLUMN_NAME,
   COLUMN_SIZE,
@@ -55,22 +61,23 @@ typedef enum {
   COLUMN_DESCRIPTION,
 } Column;
 
-static SbWindow *
-get_window (SbProfilePage *self)
+static const char *
+get_username (SbProfilePage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  return sb_page_get_username (SB_PAGE (self));
+}
 
-  return SB_IS_WINDOW (root) ? SB_WINDOW (root) : NULL;
+static SbLibrary *
+get_library (SbProfilePage *self)
+{
+  return sb_page_get_library (SB_PAGE (self));
 }
 
 static void
 toast (SbProfilePage *self,
        const char    *text)
 {
-  SbWindow *window = get_window (self);
-
-  if (window != NULL)
-    sb_window_toast (window, text);
+  sb_page_toast (SB_PAGE (self), text);
 }
 
 /* The page's parts that follow the list */
@@ -197,14 +204,13 @@ list_cb (GObject      *object,
 void
 sb_profile_page_load (SbProfilePage *self)
 {
-  SbWindow *window;
   const char *username;
   g_autofree char *welcome = NULL;
 
   g_return_if_fail (SB_IS_PROFILE_PAGE (self));
 
-  window = get_window (self);
-  if (window == NULL || (username = sb_window_get_username (window)) == NULL)
+  if ((username = get_username (self)) == NULL || sb_page_get_accounts (SB_PAGE (self)) == NULL ||
+      get_library (self) == NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
@@ -215,9 +221,9 @@ sb_profile_page_load (SbProfilePage *self)
   welcome = g_strdup_printf (_("Welcome, %s"), username);
   gtk_label_set_text (self->welcome_label, welcome);
   set_pending (self, 2);
-  sb_accounts_get_profile_async (sb_window_get_accounts (window), username, self->cancellable,
-                                 profile_cb, g_object_ref (self));
-  sb_library_list_async (sb_window_get_library (window), username, self->cancellable, list_cb,
+  sb_accounts_get_profile_async (sb_page_get_accounts (SB_PAGE (self)), username,
+                                 self->cancellable, profile_cb, g_object_ref (self));
+  sb_library_list_async (get_library (self), username, self->cancellable, list_cb,
                          g_object_ref (self));
 }
 
@@ -367,199 +373,44 @@ activate_cb (SbProfilePage *self,
              guint          position)
 {
   g_autoptr(SbFile) file = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  SbWindow *window = get_window (self);
 
-  if (file != NULL && window != NULL)
-    sb_window_edit_file (window, file, FALSE);
+  if (file != NULL)
+    g_signal_emit (self, signals[FILE_ACTIVATED], 0, file);
 }
 
-/* Downloads */
-
-typedef struct
-{
-  SbProfilePage *self;
-  SbTransferRow *row;
-  SbFile        *file;
-  GFile         *destination;
-  GInputStream  *input;
-  GOutputStream *output;
-  GError        *error;
-  gboolean       created;
-} Download;
-
-static void
-download_free (Download *download)
-{
-  g_clear_object (&download->self);
-  g_clear_object (&download->row);
-  g_clear_object (&download->file);
-  g_clear_object (&download->destination);
-  g_clear_object (&download->input);
-  g_clear_object (&download->output);
-  g_clear_error (&download->error);
-  g_free (download);
-}
+/* Downloads: the page shows them, SbDownload does them. */
 
 static void
 download_progress_cb (goffset  current,
                       goffset  total,
                       gpointer user_data)
 {
-  Download *download = user_data;
-
-  sb_transfer_row_set_progress (download->row, (guint64) current, total);
+  sb_transfer_row_set_progress (SB_TRANSFER_ROW (user_data), (guint64) current, total);
 }
 
 static void
-removed_partial_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+download_saved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_delete_finish (G_FILE (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    g_warning ("Could not remove a partial download: %s", error->message);
-}
-
-static void
-download_failed (Download     *download,
-                 const GError *error)
-{
-  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_autofree char *message = cancelled ? g_strdup (_("Cancelled")) : sb_gui_error_message (error);
-
-  /* A file we created holds only part of the content: remove it. A file we
-   * replaced is untouched, since GIO writes beside it and renames on success. */
-  if (download->created)
-    g_file_delete_async (download->destination, G_PRIORITY_DEFAULT, NULL, removed_partial_cb,
-                         NULL);
-  sb_transfer_row_finish (download->row, cancelled ? SB_TRANSFER_CANCELLED : SB_TRANSFER_FAILED,
-                          message);
-}
-
-static void
-download_closed_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Download *download = user_data;
+  g_autoptr(SbTransferRow) row = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *where = NULL;
   g_autofree char *status = NULL;
 
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, &error) ||
-      download->error != NULL)
+  if (!sb_download_save_finish (SB_DOWNLOAD (object), result, &error))
     {
-      download_failed (download, download->error ? download->error : error);
-      download_free (download);
+      gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      status = cancelled ? g_strdup (_("Cancelled")) : sb_gui_error_message (error);
+      sb_transfer_row_finish (row, cancelled ? SB_TRANSFER_CANCELLED : SB_TRANSFER_FAILED,
+                              status);
       return;
     }
-  where = g_file_get_parse_name (download->destination);
+  where = g_file_get_parse_name (sb_download_get_destination (SB_DOWNLOAD (object)));
   /* Translators: status of a finished download; %s is where it went. */
   status = g_strdup_printf (_("Saved as %s"), where);
-  sb_transfer_row_finish (download->row, SB_TRANSFER_DONE, status);
-  download_free (download);
-}
-
-static void
-download_splice_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Download *download = user_data;
-  g_autoptr(GCancellable) discard = NULL;
-
-  /* Closing a replacing stream renames its content over the file, unless
-   * the close is cancelled: only a complete, checked download may land. */
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &download->error) < 0)
-    {
-      discard = g_cancellable_new ();
-      g_cancellable_cancel (discard);
-    }
-  g_output_stream_close_async (download->output, G_PRIORITY_DEFAULT, discard, download_closed_cb,
-                               download);
-}
-
-static void
-download_start_splice (Download          *download,
-                       GFileOutputStream *output)
-{
-  GCancellable *cancellable = sb_transfer_row_get_cancellable (download->row);
-  g_autoptr(GInputStream) counted = NULL;
-
-  download->output = G_OUTPUT_STREAM (g_object_ref (output));
-  counted = sb_progress_input_stream_new (download->input, 0,
-                                          (gint64) sb_file_get_size (download->file),
-                                          download_progress_cb, download);
-  g_output_stream_splice_async (download->output, counted, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
-                                G_PRIORITY_DEFAULT, cancellable, download_splice_cb, download);
-}
-
-static void
-download_replace_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  Download *download = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) output = g_file_replace_finish (G_FILE (object), result, &error);
-
-  if (output == NULL)
-    {
-      download_failed (download, error);
-      download_free (download);
-      return;
-    }
-  download_start_splice (download, output);
-}
-
-static void
-download_create_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Download *download = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) output = g_file_create_finish (G_FILE (object), result, &error);
-
-  if (output == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      /* The file chooser already asked whether to replace it. */
-      g_file_replace_async (download->destination, NULL, FALSE,
-                            G_FILE_CREATE_REPLACE_DESTINATION, G_PRIORITY_DEFAULT,
-                            sb_transfer_row_get_cancellable (download->row), download_replace_cb,
-                            download);
-      return;
-    }
-  if (output == NULL)
-    {
-      download_failed (download, error);
-      download_free (download);
-      return;
-    }
-  download->created = TRUE;
-  download_start_splice (download, output);
-}
-
-static void
-download_read_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Download *download = user_data;
-  g_autoptr(GError) error = NULL;
-
-  download->input = sb_library_read_finish (SB_LIBRARY (object), result, &error);
-  if (download->input == NULL)
-    {
-      download_failed (download, error);
-      download_free (download);
-      return;
-    }
-  g_file_create_async (download->destination, G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT,
-                       sb_transfer_row_get_cancellable (download->row), download_create_cb,
-                       download);
+  sb_transfer_row_finish (row, SB_TRANSFER_DONE, status);
 }
 
 void
@@ -567,27 +418,24 @@ sb_profile_page_download_to (SbProfilePage *self,
                              SbFile        *file,
                              GFile         *destination)
 {
-  SbWindow *window;
-  Download *download;
+  g_autoptr(SbDownload) download = NULL;
+  SbTransferRow *row;
 
   g_return_if_fail (SB_IS_PROFILE_PAGE (self));
   g_return_if_fail (SB_IS_FILE (file));
   g_return_if_fail (G_IS_FILE (destination));
 
-  if ((window = get_window (self)) == NULL)
+  if (get_library (self) == NULL)
     return;
 
-  download = g_new0 (Download, 1);
-  download->self = g_object_ref (self);
-  download->file = g_object_ref (file);
-  download->destination = g_object_ref (destination);
-  download->row = g_object_ref_sink (sb_transfer_row_new (sb_file_get_name (file)));
-  gtk_list_box_prepend (self->downloads_list, GTK_WIDGET (download->row));
+  download = sb_download_new (get_library (self), file, destination);
+  row = sb_transfer_row_new (sb_file_get_name (file));
+  gtk_list_box_prepend (self->downloads_list, GTK_WIDGET (row));
   gtk_revealer_set_reveal_child (self->downloads_revealer, TRUE);
-
-  sb_library_read_async (sb_window_get_library (window), file, 0, -1,
-                         sb_transfer_row_get_cancellable (download->row), download_read_cb,
-                         download);
+  /* The row's button cancels; the row lives until the download is over. */
+  sb_download_save_async (download, download_progress_cb, row,
+                          sb_transfer_row_get_cancellable (row), download_saved_cb,
+                          g_object_ref (row));
 }
 
 GtkListBox *
@@ -670,16 +518,14 @@ delete_response_cb (AdwMessageDialog *dialog,
                     SbProfilePage    *self)
 {
   SbFile *file = g_object_get_data (G_OBJECT (dialog), "sb-file");
-  SbWindow *window = get_window (self);
 
-  if (!g_str_equal (response, "delete") || file == NULL || window == NULL ||
-      sb_window_get_username (window) == NULL)
+  if (!g_str_equal (response, "delete") || file == NULL || get_username (self) == NULL ||
+      get_library (self) == NULL)
     return;
   /* The version guards against deleting a file someone changed meanwhile. */
   g_object_set_data_full (G_OBJECT (file), "sb-page", g_object_ref (self), g_object_unref);
-  sb_library_delete_async (sb_window_get_library (window), sb_window_get_username (window),
-                           sb_file_get_name (file), sb_file_get_version (file), NULL, delete_cb,
-                           g_object_ref (file));
+  sb_library_delete_async (get_library (self), get_username (self), sb_file_get_name (file),
+                           sb_file_get_version (file), NULL, delete_cb, g_object_ref (file));
 }
 
 void
@@ -714,8 +560,8 @@ sb_profile_page_delete (SbProfilePage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Drop: files dropped on the list are uploaded like files dropped on the
- * Upload page, through the same function. */
+/* Drop: files dropped on the list go to whoever shows the page, which
+ * uploads them as files dropped on the Upload page. */
 
 static gboolean
 drop_cb (GtkDropTarget *target,
@@ -724,18 +570,14 @@ drop_cb (GtkDropTarget *target,
          double         y,
          SbProfilePage *self)
 {
-  SbWindow *window = get_window (self);
   GSList *list = g_value_get_boxed (value);
   g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
-  SbUploadPage *upload;
 
-  if (window == NULL || sb_window_get_username (window) == NULL)
+  if (get_username (self) == NULL)
     return FALSE;
   for (GSList *l = list; l != NULL; l = l->next)
     g_list_store_append (files, l->data);
-  upload = SB_UPLOAD_PAGE (sb_window_get_page (window, "upload"));
-  sb_window_show_page (window, "upload");
-  sb_upload_page_add_files (upload, G_LIST_MODEL (files));
+  g_signal_emit (self, signals[UPLOAD_FILES], 0, files);
   return TRUE;
 }
 
@@ -964,6 +806,25 @@ sb_profile_page_class_init (SbProfilePageClass *klass)
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SbProfilePage::file-activated:
+   * @file: the file
+   *
+   * A file was double-clicked or activated with Enter: it is to be edited.
+   */
+  signals[FILE_ACTIVATED] =
+    g_signal_new ("file-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, SB_TYPE_FILE);
+  /**
+   * SbProfilePage::upload-files:
+   * @files: a #GListModel of #GFile
+   *
+   * Files were dropped on the list: they are to be uploaded.
+   */
+  signals[UPLOAD_FILES] =
+    g_signal_new ("upload-files", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_LIST_MODEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SB_RESOURCE_PATH "/sb-profile-page.ui");

@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <adwaita.h>
-
 #include "sb-file.h"
+#include "sb-page.h"
 
 G_BEGIN_DECLS
 
 #define SB_TYPE_PROFILE_PAGE (sb_profile_page_get_type ())
-G_DECLARE_FINAL_TYPE (SbProfilePage, sb_profile_page, SB, PROFILE_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (SbProfilePage, sb_profile_page, SB, PROFILE_PAGE, SbPage)
 
 /* The seed's Profile and View files in one page: a welcome, the account's
  * e-mail and age, how many files use how much space, and the files in a
- * sortable, filterable GtkColumnView. Downloads run here with progress. */
+ * sortable, filterable GtkColumnView. Downloads (SbDownload) are shown here
+ * with progress.
+ *
+ * The session (SbPage) is the user whose files these are. Whoever shows the
+ * page handles "file-activated" (edit it) and "upload-files" (files dropped
+ * on the list). */
 void        sb_profile_page_load              (SbProfilePage *self);
 void        sb_profile_page_clear             (SbProfilePage *self);
 /* TRUE until the list is loaded, sorted and filtered. */

@@ -7,7 +7,6 @@
 #include "sb-gui-util.h"
 #include "sb-transfer-row.h"
 #include "sb-upload-page.h"
-#include "sb-window.h"
 
 #define QUERY_ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_TYPE "," \
                          G_FILE_ATTRIBUTE_STANDARD_SIZE "," \
@@ -27,7 +26,7 @@ struct _SbUploadPage
   guint         n_running;
 };
 
-G_DEFINE_FINAL_TYPE (SbUploadPage, sb_upload_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (SbUploadPage, sb_upload_page, SB_TYPE_PAGE)
 
 enum {
   PROP_0,
@@ -36,6 +35,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  FILE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 typedef struct
 {
@@ -63,12 +69,10 @@ upload_free (Upload *upload)
   g_free (upload);
 }
 
-static SbWindow *
-get_window (SbUploadPage *self)
+static const char *
+get_username (SbUploadPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return SB_IS_WINDOW (root) ? SB_WINDOW (root) : NULL;
+  return sb_page_get_username (SB_PAGE (self));
 }
 
 static void
@@ -85,13 +89,13 @@ upload_done (Upload       *upload,
              const GError *error)
 {
   SbUploadPage *self = upload->self;
-  SbWindow *window = get_window (self);
 
   if (file != NULL)
     {
       sb_transfer_row_finish (upload->row, SB_TRANSFER_DONE, _("Uploaded"));
-      if (window != NULL && g_strcmp0 (sb_window_get_username (window), upload->owner) == 0)
-        sb_window_file_changed (window, NULL, file);
+      /* Only while the user who started it is still the one logged in. */
+      if (g_strcmp0 (get_username (self), upload->owner) == 0)
+        g_signal_emit (self, signals[FILE_CHANGED], 0, NULL, file);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     sb_transfer_row_finish (upload->row, SB_TRANSFER_CANCELLED, _("Cancelled"));
@@ -131,7 +135,7 @@ read_cb (GObject      *object,
          gpointer      user_data)
 {
   Upload *upload = user_data;
-  SbWindow *window = get_window (upload->self);
+  SbLibrary *library = sb_page_get_library (SB_PAGE (upload->self));
   GCancellable *cancellable = sb_transfer_row_get_cancellable (upload->row);
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileInputStream) stream = g_file_read_finish (G_FILE (object), result, &error);
@@ -141,7 +145,7 @@ read_cb (GObject      *object,
       upload_done (upload, NULL, error);
       return;
     }
-  if (window == NULL || sb_window_get_library (window) == NULL)
+  if (library == NULL)
     {
       g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "");
       upload_done (upload, NULL, error);
@@ -149,7 +153,7 @@ read_cb (GObject      *object,
     }
   /* Core streams the content in chunks and reports progress here, on the
    * main context; a cancelled or failed upload stores nothing. */
-  sb_library_upload_async (sb_window_get_library (window), upload->owner, upload->name,
+  sb_library_upload_async (library, upload->owner, upload->name,
                            upload->description, upload->content_type, G_INPUT_STREAM (stream),
                            upload->size, upload->flags, progress_cb, upload, cancellable,
                            uploaded_cb, upload);
@@ -193,14 +197,13 @@ display_name (GFile *file)
 
 static void
 add_file (SbUploadPage *self,
-          SbWindow     *window,
           GFile        *file)
 {
   Upload *upload = g_new0 (Upload, 1);
 
   upload->self = g_object_ref (self);
   upload->file = g_object_ref (file);
-  upload->owner = g_strdup (sb_window_get_username (window));
+  upload->owner = g_strdup (get_username (self));
   /* The name shown is the name stored: core validates it. */
   upload->name = display_name (file);
   upload->description = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->description_row)));
@@ -227,20 +230,18 @@ void
 sb_upload_page_add_files (SbUploadPage *self,
                           GListModel   *files)
 {
-  SbWindow *window;
   guint n;
 
   g_return_if_fail (SB_IS_UPLOAD_PAGE (self));
   g_return_if_fail (G_IS_LIST_MODEL (files));
 
-  window = get_window (self);
-  if (window == NULL || sb_window_get_username (window) == NULL)
+  if (get_username (self) == NULL)
     return;
   n = g_list_model_get_n_items (files);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GFile) file = g_list_model_get_item (files, i);
-      add_file (self, window, file);
+      add_file (self, file);
     }
   gtk_widget_set_visible (self->transfers_box, TRUE);
 }
@@ -408,6 +409,17 @@ sb_upload_page_class_init (SbUploadPageClass *klass)
     g_param_spec_uint ("n-running", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SbUploadPage::file-changed:
+   * @old_name: (nullable): always %NULL here: an upload adds or replaces
+   * @file: the file as stored
+   *
+   * An upload of the user logged in is stored.
+   */
+  signals[FILE_CHANGED] =
+    g_signal_new ("file-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, SB_TYPE_FILE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SB_RESOURCE_PATH "/sb-upload-page.ui");

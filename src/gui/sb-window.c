@@ -103,6 +103,22 @@ selection_changed_cb (SbWindow *self)
   update_actions (self);
 }
 
+/* What the pages work with is handed to them, and taken back when the
+ * window goes: they never reach for the window. */
+static void
+share_with_pages (SbWindow *self)
+{
+  GtkWidget *pages[] = {
+    GTK_WIDGET (self->sign_up_page), GTK_WIDGET (self->log_in_page),
+    GTK_WIDGET (self->profile_page), GTK_WIDGET (self->upload_page),
+    GTK_WIDGET (self->edit_page),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_object_set (pages[i], "accounts", self->accounts, "library", self->library,
+                  "session", self->session, NULL);
+}
+
 /* Pages */
 
 void
@@ -124,9 +140,9 @@ sb_window_show_page (SbWindow   *self,
     name = "profile";
 
   if (g_str_equal (name, "sign-up"))
-    sb_sign_up_page_reset (self->sign_up_page);
+    sb_form_page_reset (SB_FORM_PAGE (self->sign_up_page));
   else if (g_str_equal (name, "log-in"))
-    sb_log_in_page_reset (self->log_in_page);
+    sb_form_page_reset (SB_FORM_PAGE (self->log_in_page));
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
@@ -201,6 +217,7 @@ sb_window_logged_in (SbWindow  *self,
   g_return_if_fail (SB_IS_SESSION (session));
 
   g_set_object (&self->session, session);
+  share_with_pages (self);
   if (self->remember_session && sb_session_get_token (session) != NULL)
     sb_keyring_store_session_async (sb_session_get_username (session),
                                     sb_session_get_token (session), self->cancellable,
@@ -246,6 +263,7 @@ sb_window_log_out (SbWindow *self)
   if (self->session == NULL)
     return;
   session = g_steal_pointer (&self->session);
+  share_with_pages (self);
 
   sb_upload_page_reset (self->upload_page);
   sb_edit_page_reset (self->edit_page);
@@ -283,6 +301,7 @@ authenticate_cb (GObject      *object,
   if (sb_session_get_token (session) == NULL)
     sb_session_set_token (session, self->restored_token);
   g_set_object (&self->session, session);
+  share_with_pages (self);
   sb_profile_page_load (self->profile_page);
   sb_window_show_page (self, "profile");
 }
@@ -342,6 +361,7 @@ sb_window_set_core (SbWindow   *self,
 
   g_set_object (&self->accounts, accounts);
   g_set_object (&self->library, library);
+  share_with_pages (self);
 }
 
 void
@@ -371,14 +391,36 @@ sb_window_edit_file (SbWindow *self,
   sb_window_show_page (self, "edit");
 }
 
-void
-sb_window_file_changed (SbWindow   *self,
-                        const char *old_name,
-                        SbFile     *file)
-{
-  g_return_if_fail (SB_IS_WINDOW (self));
+/* Page signals */
 
+static void
+logged_in_cb (SbWindow  *self,
+              SbSession *session)
+{
+  sb_window_logged_in (self, session);
+}
+
+static void
+file_changed_cb (SbWindow   *self,
+                 const char *old_name,
+                 SbFile     *file)
+{
   sb_profile_page_update_file (self->profile_page, old_name, file);
+}
+
+static void
+file_activated_cb (SbWindow *self,
+                   SbFile   *file)
+{
+  sb_window_edit_file (self, file, FALSE);
+}
+
+static void
+upload_files_cb (SbWindow   *self,
+                 GListModel *files)
+{
+  sb_window_show_page (self, "upload");
+  sb_upload_page_add_files (self->upload_page, files);
 }
 
 /* Actions */
@@ -389,6 +431,14 @@ show_page_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   sb_window_show_page (SB_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  sb_window_toast (SB_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -483,10 +533,13 @@ sb_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->toast);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_object (&self->library);
   g_clear_object (&self->accounts);
+  /* Pages kept alive by their own requests must not go on without us. */
+  if (self->stack != NULL)
+    share_with_pages (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (sb_window_parent_class)->dispose (object);
 }
@@ -537,8 +590,14 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, edit_page);
   gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, logged_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, file_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, upload_files_cb);
+  gtk_widget_class_bind_template_callback (widget_class, file_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  /* How pages tell the user something. */
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.upload", NULL, upload_action);
   gtk_widget_class_install_action (widget_class, "win.download", NULL, file_action);
@@ -624,6 +683,7 @@ sb_window_new (GtkApplication *application,
   self->accounts = accounts ? g_object_ref (accounts) : NULL;
   self->library = library ? g_object_ref (library) : NULL;
   self->remember_session = remember_session;
+  share_with_pages (self);
   return self;
 }
 

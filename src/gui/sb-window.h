@@ -13,7 +13,9 @@ G_DECLARE_FINAL_TYPE (SbWindow, sb_window, SB, WINDOW, AdwApplicationWindow)
 
 /* The main window: a stack of the seed's pages (Home, Sign up, Log in,
  * Profile with the file list, Upload, Edit) under one header bar. It owns
- * the logged-in session; pages reach the core through it.
+ * the logged-in session and hands the pages what they work with (accounts,
+ * library, session) as properties; they report back through signals and
+ * the "win.toast" and "win.show-page" actions, never by calling it.
  *
  * @accounts and @library may be NULL while the store is being opened (the
  * window shows a spinner): then sb_window_set_core() and sb_window_start(),
@@ -50,12 +52,9 @@ void         sb_window_toast             (SbWindow       *self,
 /* The text of the last toast, so tests can check what the user was told. */
 const char  *sb_window_get_last_toast    (SbWindow       *self);
 
-/* Hand-offs between pages. */
+/* Shows the Edit page for @file, with the focus on its name for @rename. */
 void         sb_window_edit_file         (SbWindow       *self,
                                           SbFile         *file,
                                           gboolean        rename);
-void         sb_window_file_changed      (SbWindow       *self,
-                                          const char     *old_name,
-                                          SbFile         *file);
 
 G_END_DECLS

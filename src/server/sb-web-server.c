@@ -10,6 +10,7 @@
 #include "sb-http-listener.h"
 #include "sb-multipart-parser.h"
 #include "sb-templates.h"
+#include "sb-validate.h"
 #include "sb-web-resources.h"
 #include "sb-web-server-private.h"
 
@@ -513,6 +514,25 @@ set_body (SbWebRequest *req,
   soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_COPY, data, size);
 }
 
+/* What the forms tell the browser to check (minlength, maxlength, pattern)
+ * and what their hints say: core's rules, so a page cannot promise other
+ * limits than the ones core enforces. */
+static JsonObject *
+limits_object (void)
+{
+  JsonObject *limits = json_object_new ();
+  g_autofree char *username_pattern = sb_validate_username_pattern ();
+
+  json_object_set_int_member (limits, "username_min", SB_USERNAME_MIN_LENGTH);
+  json_object_set_int_member (limits, "username_max", SB_USERNAME_MAX_LENGTH);
+  json_object_set_string_member (limits, "username_pattern", username_pattern);
+  json_object_set_int_member (limits, "password_min", SB_PASSWORD_MIN_LENGTH);
+  json_object_set_int_member (limits, "password_max", SB_PASSWORD_MAX_LENGTH);
+  json_object_set_int_member (limits, "file_name_max", SB_FILE_NAME_MAX_BYTES);
+  json_object_set_int_member (limits, "description_max", SB_DESCRIPTION_MAX_LENGTH);
+  return limits;
+}
+
 void
 sb_web_respond_page (SbWebRequest *req,
                      guint         status,
@@ -530,6 +550,7 @@ sb_web_respond_page (SbWebRequest *req,
 
   json_object_set_string_member (context, "title", title);
   json_object_set_string_member (context, "csrf", sb_web_request_csrf (req));
+  json_object_set_object_member (context, "limits", limits_object ());
   if (req->session)
     {
       JsonObject *user = json_object_new ();

@@ -3,7 +3,22 @@
 
 #include "sb-blob-info.h"
 
-G_DEFINE_BOXED_TYPE (SbBlobInfo, sb_blob_info, sb_blob_info_copy, sb_blob_info_free)
+/* Written out rather than G_DEFINE_BOXED_TYPE, whose copy-function union
+ * trips -Wpedantic. */
+GType
+sb_blob_info_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      GType type = g_boxed_type_register_static (g_intern_static_string ("SbBlobInfo"),
+                                                 (GBoxedCopyFunc) sb_blob_info_copy,
+                                                 (GBoxedFreeFunc) sb_blob_info_free);
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
 
 SbBlobInfo *
 sb_blob_info_new (const char *key,

@@ -65,6 +65,44 @@ spawn (GError **error,
   return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
 }
 
+static char *
+node_server_script (const char *modules,
+                    const char *kind)
+{
+  return g_str_equal (kind, "dynalite")
+           ? g_build_filename (modules, "dynalite", NULL)
+           : g_build_filename (modules, "s3rver", "bin", "s3rver.js", NULL);
+}
+
+gboolean
+sb_test_node_server_check_installed (const char  *kind,
+                                     GError     **error)
+{
+  const char *modules = g_getenv ("SB_NODE_MODULES");
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *script = NULL;
+
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "node is not installed (Debian: nodejs), needed for %s", kind);
+      return FALSE;
+    }
+  if (modules == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "SB_NODE_MODULES is not set");
+      return FALSE;
+    }
+  script = node_server_script (modules, kind);
+  if (!g_file_test (script, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "%s is not installed (run npm ci in tests/node)", script);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 struct _SbTestNodeServer
 {
   GSubprocess *process;
@@ -100,7 +138,7 @@ sb_test_node_server_start (const char  *kind,
         "server.listen(0, '127.0.0.1', () => console.log("
         "'Dynalite listening at: http://127.0.0.1:' + server.address().port));";
 
-      script = g_build_filename (modules, "dynalite", NULL);
+      script = node_server_script (modules, kind);
       marker = "listening at: ";
       if (!g_file_test (script, G_FILE_TEST_IS_DIR))
         goto missing;
@@ -108,7 +146,7 @@ sb_test_node_server_start (const char  *kind,
     }
   else
     {
-      script = g_build_filename (modules, "s3rver", "bin", "s3rver.js", NULL);
+      script = node_server_script (modules, kind);
       marker = "listening on ";
       if (!g_file_test (script, G_FILE_TEST_EXISTS))
         goto missing;

@@ -24,6 +24,10 @@ typedef struct _SbTestNodeServer SbTestNodeServer;
 
 SbTestNodeServer *sb_test_node_server_start   (const char        *kind,
                                                GError           **error);
+/* FALSE with G_IO_ERROR_NOT_FOUND naming what is missing (node, the
+ * modules): for a test to skip, by name, rather than fail to start one. */
+gboolean          sb_test_node_server_check_installed (const char  *kind,
+                                                       GError     **error);
 const char       *sb_test_node_server_get_url (SbTestNodeServer  *server);
 void              sb_test_node_server_stop    (SbTestNodeServer  *server);
 

@@ -47,6 +47,38 @@ test_username (void)
   assert_invalid (sb_validate_username, "ab", "3 to 32");
 }
 
+/* The HTML pattern the sign-up form carries agrees with the validator on
+ * every length around the limits and on each character class. */
+static void
+test_username_pattern (void)
+{
+  g_autofree char *pattern = sb_validate_username_pattern ();
+  g_autofree char *anchored = g_strdup_printf ("^(?:%s)$", pattern);
+  g_autoptr(GRegex) regex = g_regex_new (anchored, 0, 0, NULL);
+  const char *samples[] = {
+    "Alice", "a.b", "0day", "a-b_c.d", ".abc", "-abc", "ab c", "ab/c", "über", "abc!",
+  };
+
+  g_assert_nonnull (regex);
+  for (int len = 1; len <= SB_USERNAME_MAX_LENGTH + 1; len++)
+    {
+      g_autofree char *name = g_strnfill ((gsize) len, 'a');
+      g_autoptr(GError) error = NULL;
+      g_autofree char *valid = sb_validate_username (name, &error);
+
+      g_assert_cmpint (g_regex_match (regex, name, 0, NULL), ==, valid != NULL);
+      g_assert_cmpint (valid != NULL, ==,
+                       len >= SB_USERNAME_MIN_LENGTH && len <= SB_USERNAME_MAX_LENGTH);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *valid = sb_validate_username (samples[i], &error);
+
+      g_assert_cmpint (g_regex_match (regex, samples[i], 0, NULL), ==, valid != NULL);
+    }
+}
+
 static void
 test_email (void)
 {
@@ -264,6 +296,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/validate/username", test_username);
+  g_test_add_func ("/validate/username-pattern", test_username_pattern);
   g_test_add_func ("/validate/email", test_email);
   g_test_add_func ("/validate/password", test_password);
   g_test_add_func ("/validate/file-name", test_file_name);

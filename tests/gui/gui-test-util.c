@@ -218,7 +218,7 @@ gui_sign_up (SbWindow   *window,
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "username_row", username);
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "password_row", password);
   gui_click (page, SB_TYPE_SIGN_UP_PAGE, "submit_button");
-  GUI_WAIT_UNTIL (!sb_sign_up_page_get_busy (SB_SIGN_UP_PAGE (page)));
+  GUI_WAIT_UNTIL (!sb_form_page_get_busy (SB_FORM_PAGE (page)));
   g_assert_cmpstr (sb_window_get_visible_page (window), ==, "profile");
   g_assert_cmpstr (sb_window_get_username (window), ==, username);
 }
@@ -235,7 +235,7 @@ gui_log_in (SbWindow   *window,
   gui_set_text (page, SB_TYPE_LOG_IN_PAGE, "username_row", username);
   gui_set_text (page, SB_TYPE_LOG_IN_PAGE, "password_row", password);
   gui_click (page, SB_TYPE_LOG_IN_PAGE, "submit_button");
-  GUI_WAIT_UNTIL (!sb_log_in_page_get_busy (SB_LOG_IN_PAGE (page)));
+  GUI_WAIT_UNTIL (!sb_form_page_get_busy (SB_FORM_PAGE (page)));
 }
 
 void

@@ -10,6 +10,7 @@
 #include "sb-error.h"
 #include "sb-application.h"
 #include "sb-desktop-service.h"
+#include "sb-download.h"
 #include "sb-edit-page.h"
 #include "sb-gui-util.h"
 #include "sb-log-in-page.h"
@@ -115,7 +116,7 @@ test_sign_up_duplicate (GuiFixture    *f,
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "username_row", "ada");
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "password_row", PASSWORD);
   gui_click (page, SB_TYPE_SIGN_UP_PAGE, "submit_button");
-  GUI_WAIT_UNTIL (!sb_sign_up_page_get_busy (SB_SIGN_UP_PAGE (page)));
+  GUI_WAIT_UNTIL (!sb_form_page_get_busy (SB_FORM_PAGE (page)));
   g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "sign-up");
   error_label = GTK_LABEL (gui_child (page, SB_TYPE_SIGN_UP_PAGE, "error_label"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
@@ -127,7 +128,7 @@ test_sign_up_duplicate (GuiFixture    *f,
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "email_row", "not an address");
   gui_set_text (page, SB_TYPE_SIGN_UP_PAGE, "username_row", "grace");
   gui_click (page, SB_TYPE_SIGN_UP_PAGE, "submit_button");
-  GUI_WAIT_UNTIL (!sb_sign_up_page_get_busy (SB_SIGN_UP_PAGE (page)));
+  GUI_WAIT_UNTIL (!sb_form_page_get_busy (SB_FORM_PAGE (page)));
   g_assert_cmpstr (gtk_label_get_text (error_label), ==, "That e-mail address is not valid.");
 }
 
@@ -416,6 +417,81 @@ test_download_cancel (GuiFixture    *f,
   g_assert_cmpuint (sb_test_count_files (out_dir), ==, 1);
 }
 
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         reports;
+  GAsyncResult *result;
+  gboolean      exists_when_reported;
+} CancelOnProgress;
+
+static void
+cancel_on_progress_cb (goffset  current,
+                       goffset  total,
+                       gpointer user_data)
+{
+  CancelOnProgress *cancel = user_data;
+
+  cancel->reports++;
+  g_cancellable_cancel (cancel->cancellable);
+}
+
+/* Looks at the destination the moment the download reports. */
+static void
+cancelled_download_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CancelOnProgress *cancel = user_data;
+
+  cancel->exists_when_reported =
+    g_file_query_exists (sb_download_get_destination (SB_DOWNLOAD (object)), NULL);
+  cancel->result = g_object_ref (result);
+}
+
+/* SbDownload on its own, without the page: a complete copy, and a copy
+ * cancelled midway whose new file is already gone when it reports. */
+static void
+test_download_engine (GuiFixture    *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (8 * 1024 * 1024, 12);
+  g_autoptr(GFile) big = gui_write_file (f->dir, "big.iso", content);
+  GFile *files[] = { big };
+  g_autofree char *out_path = g_build_filename (f->dir, "out.iso", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (out_path);
+  g_autoptr(SbDownload) download = NULL;
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copied = NULL;
+  gsize copied_size;
+  CancelOnProgress cancel = { g_cancellable_new (), 0, NULL, TRUE };
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "", files, 1);
+  GUI_WAIT_UNTIL (find_listed (f, "big.iso") != NULL);
+  download = sb_download_new (f->library, find_listed (f, "big.iso"), out);
+
+  sb_download_save_async (download, NULL, NULL, NULL, sb_test_result_cb, &saved);
+  g_assert_true (sb_download_save_finish (download, sb_test_await (&saved), &error));
+  g_assert_no_error (error);
+  g_file_get_contents (out_path, &copied, &copied_size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (copied, copied_size, g_bytes_get_data (content, NULL),
+                   g_bytes_get_size (content));
+
+  g_assert_cmpint (g_unlink (out_path), ==, 0);
+  sb_download_save_async (download, cancel_on_progress_cb, &cancel, cancel.cancellable,
+                          cancelled_download_cb, &cancel);
+  GUI_WAIT_UNTIL (cancel.result != NULL);
+  g_assert_false (sb_download_save_finish (download, cancel.result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (cancel.reports, >, 0);
+  g_assert_false (cancel.exists_when_reported);
+  g_clear_object (&cancel.result);
+  g_object_unref (cancel.cancellable);
+}
+
 /* A download whose content is short or damaged in storage fails, says so,
  * and lands nowhere: a new file is removed, a replaced one stays as it was
  * (issue 7: the app used to say "Saved" after a short read). */
@@ -571,6 +647,75 @@ test_upload_errors (GuiFixture    *f,
   g_assert_cmpuint (stored->len, ==, 1);
   g_assert_cmpstr (sb_file_get_description (g_ptr_array_index (stored, 0)), ==, "replaced");
   g_assert_cmpstr (sb_file_get_description (find_listed (f, "a.txt")), ==, "replaced");
+}
+
+/* Drops the files on the Profile page's list, through its own drop target. */
+static gboolean
+drop_on_list (GuiFixture *f,
+              GFile     **files,
+              guint       n_files)
+{
+  GtkWidget *list_stack = gui_child (profile_page (f), SB_TYPE_PROFILE_PAGE, "list_stack");
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list_stack);
+  GtkDropTarget *target = NULL;
+  GSList *list = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  for (guint i = n_files; i > 0; i--)
+    list = g_slist_prepend (list, files[i - 1]);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, list);
+  g_signal_emit_by_name (target, "drop", &value, 0.0, 0.0, &handled);
+  g_value_unset (&value);
+  g_slist_free (list);
+  return handled;
+}
+
+/* The Profile page's own hand-offs: a row activated opens it in Edit, files
+ * dropped on the list are uploaded from the Upload page. */
+static void
+test_profile_hand_offs (GuiFixture    *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) content = sb_test_random_bytes (1000, 11);
+  g_autoptr(GFile) a = gui_write_file (f->dir, "a.txt", content);
+  g_autoptr(GFile) b = gui_write_file (f->dir, "b.txt", content);
+  GFile *first[] = { a };
+  GFile *dropped[] = { b };
+  SbUploadPage *upload = SB_UPLOAD_PAGE (sb_window_get_page (f->window, "upload"));
+  SbEditPage *edit = SB_EDIT_PAGE (sb_window_get_page (f->window, "edit"));
+  GtkWidget *column_view = gui_child (profile_page (f), SB_TYPE_PROFILE_PAGE, "column_view");
+
+  gui_sign_up (f->window, "ada", "ada@example.com", PASSWORD);
+  gui_upload (f->window, "first", first, 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  select_file (f, "a.txt");
+  g_signal_emit_by_name (column_view, "activate", 0);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "edit");
+  g_assert_cmpstr (sb_file_get_name (sb_edit_page_get_file (edit)), ==, "a.txt");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "profile");
+
+  g_assert_true (drop_on_list (f, dropped, G_N_ELEMENTS (dropped)));
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "upload");
+  GUI_WAIT_UNTIL (sb_upload_page_get_n_running (upload) == 0);
+  g_assert_cmpint (sb_transfer_row_get_state (nth_row (sb_upload_page_get_transfers (upload), 1)),
+                   ==, SB_TRANSFER_DONE);
+  g_assert_nonnull (find_listed (f, "b.txt"));
+
+  /* Logged out, a drop on the (hidden) list is not taken. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.log-out", NULL);
+  g_assert_false (drop_on_list (f, dropped, G_N_ELEMENTS (dropped)));
+  g_assert_cmpstr (sb_window_get_visible_page (f->window), ==, "home");
 }
 
 static void
@@ -860,9 +1005,11 @@ main (int   argc,
   ADD ("/gui/upload/cancel-leaves-nothing", test_upload_cancel);
   ADD ("/gui/upload/errors-in-plain-words", test_upload_errors);
   ADD ("/gui/download/cancel-leaves-nothing", test_download_cancel);
+  ADD ("/gui/download/engine-copies-or-leaves-nothing", test_download_engine);
   ADD ("/gui/download/refuses-short-or-damaged-content", test_download_refuses_bad_content);
   ADD ("/gui/download/disk-full-in-plain-words", test_disk_full_in_plain_words);
   ADD ("/gui/profile/filter-and-sort", test_filter_sort);
+  ADD ("/gui/profile/activate-edits-drop-uploads", test_profile_hand_offs);
   ADD ("/gui/preferences/test-connection", test_preferences);
   ADD ("/gui/keyboard-and-accessible-names", test_keyboard_and_names);
 #undef ADD

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sb-test-util.h"
+#include "sb-validate.h"
 #include "server-fixture.h"
 
 /* Every flow of the web front end through real HTTP against a real
@@ -97,6 +98,53 @@ test_public_pages (void)
     sb_test_assert_status (missing, SOUP_STATUS_NOT_FOUND);
     sb_test_assert_contains (missing, "There is no such page.");
   }
+  sb_test_client_free (client);
+}
+
+/* Every limit a form states (minlength, maxlength, pattern, its hint) is
+ * core's constant, not a number written again in a template. */
+static void
+test_form_limits_from_core (void)
+{
+  g_autofree char *username = NULL;
+  SbTestClient *client = new_user (&username);
+  SbTestClient *anonymous = sb_test_client_new (server);
+  g_autoptr(GBytes) content = g_bytes_new_static ("limits", 6);
+  g_autoptr(SbTestResponse) upload = sb_test_upload (client, "limits.txt", "", content, FALSE);
+  g_autoptr(SbTestResponse) signup = sb_test_get (anonymous, "/signup");
+  g_autoptr(SbTestResponse) password = sb_test_get (client, "/password");
+  g_autoptr(SbTestResponse) upload_form = sb_test_get (client, "/upload");
+  g_autoptr(SbTestResponse) edit = sb_test_get (client, "/files/limits.txt/edit");
+  g_autofree char *pattern = sb_validate_username_pattern ();
+  g_autofree char *username_attrs =
+    g_strdup_printf ("minlength=\"%d\" maxlength=\"%d\" pattern=\"%s\"",
+                     SB_USERNAME_MIN_LENGTH, SB_USERNAME_MAX_LENGTH, pattern);
+  g_autofree char *username_hint =
+    g_strdup_printf (">%d to %d letters", SB_USERNAME_MIN_LENGTH, SB_USERNAME_MAX_LENGTH);
+  g_autofree char *password_attrs = g_strdup_printf ("minlength=\"%d\" maxlength=\"%d\"",
+                                                     SB_PASSWORD_MIN_LENGTH,
+                                                     SB_PASSWORD_MAX_LENGTH);
+  g_autofree char *password_hint = g_strdup_printf ("At least %d characters.",
+                                                    SB_PASSWORD_MIN_LENGTH);
+  g_autofree char *name_attr = g_strdup_printf ("maxlength=\"%d\"", SB_FILE_NAME_MAX_BYTES);
+  g_autofree char *description_attr = g_strdup_printf ("maxlength=\"%d\"",
+                                                       SB_DESCRIPTION_MAX_LENGTH);
+
+  sb_test_assert_redirect (upload, "/files");
+  sb_test_assert_status (signup, SOUP_STATUS_OK);
+  sb_test_assert_contains (signup, username_attrs);
+  sb_test_assert_contains (signup, username_hint);
+  sb_test_assert_contains (signup, password_attrs);
+  sb_test_assert_contains (signup, password_hint);
+  sb_test_assert_status (password, SOUP_STATUS_OK);
+  sb_test_assert_contains (password, password_attrs);
+  sb_test_assert_contains (password, password_hint);
+  sb_test_assert_status (upload_form, SOUP_STATUS_OK);
+  sb_test_assert_contains (upload_form, description_attr);
+  sb_test_assert_status (edit, SOUP_STATUS_OK);
+  sb_test_assert_contains (edit, name_attr);
+  sb_test_assert_contains (edit, description_attr);
+  sb_test_client_free (anonymous);
   sb_test_client_free (client);
 }
 
@@ -1095,6 +1143,7 @@ main (int   argc,
 
   g_test_add_func ("/server/pages/public", test_public_pages);
   g_test_add_func ("/server/pages/security-headers", test_security_headers);
+  g_test_add_func ("/server/pages/form-limits-from-core", test_form_limits_from_core);
   g_test_add_func ("/server/pages/need-login", test_pages_need_login);
   g_test_add_func ("/server/pages/method-not-allowed", test_method_not_allowed);
   g_test_add_func ("/server/accounts/sign-up-log-out-log-in", test_sign_up_log_out_log_in);
