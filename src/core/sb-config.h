@@ -81,15 +81,6 @@ const char          *sb_config_get_data_dir         (SbConfig            *self);
 guint64              sb_config_get_max_upload_size  (SbConfig            *self);
 char                *sb_config_describe             (SbConfig            *self);
 
-SbStore             *sb_config_open_store           (SbConfig            *self,
-                                                     GError             **error);
-void                 sb_config_open_store_async     (SbConfig            *self,
-                                                     GCancellable        *cancellable,
-                                                     GAsyncReadyCallback  callback,
-                                                     gpointer             user_data);
-SbStore             *sb_config_open_store_finish    (SbConfig            *self,
-                                                     GAsyncResult        *result,
-                                                     GError             **error);
 void                 sb_config_check_async          (SbConfig            *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include "sb-store.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +18,19 @@ void    sb_error_set_detail      (GError      *error,
 
 /* Tests read a system config file of their own instead of /etc's. */
 typedef struct _SbConfig SbConfig;
-void    sb_config_set_system_file (SbConfig     *self,
-                                   const char   *path);
+void     sb_config_set_system_file   (SbConfig             *self,
+                                      const char           *path);
+
+/* The configured store, alone: SbService opens it (front ends open the
+ * service), check and provision look at it, tests plant things in it. */
+SbStore *sb_config_open_store        (SbConfig             *self,
+                                      GError              **error);
+void     sb_config_open_store_async  (SbConfig             *self,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+SbStore *sb_config_open_store_finish (SbConfig             *self,
+                                      GAsyncResult         *result,
+                                      GError              **error);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "sb-core-private.h"
 #include "sb-lifecycle.h"
 #include "sb-service.h"
 

@@ -12,6 +12,7 @@
 
 #include "sb-aws-store.h"
 #include "sb-config.h"
+#include "sb-core-private.h"
 #include "sb-test-util.h"
 #include "server-fixture.h"
 
