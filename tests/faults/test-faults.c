@@ -60,6 +60,7 @@ typedef struct
   GRand         *rand;
   guint          next_name;
   gint           stop;
+  gint           logged_in; /* kills wait for every worker's log-in */
   gboolean       aws;
   Counts         counts;
   GThread       *thread;
@@ -425,6 +426,7 @@ work (gpointer data)
     response = sb_test_post_form (worker->client, "/login", "csrf", csrf, "username",
                                   worker->user, "password", "chaos-password", NULL);
     sb_test_assert_redirect (response, "/profile");
+    g_atomic_int_set (&worker->logged_in, 1);
   }
 
   while (!g_atomic_int_get (&worker->stop))
@@ -662,6 +664,20 @@ env_uint (const char *name,
 
 #define N_WORKERS 4
 
+/* The faults start once every worker has logged in: a log-in refused
+ * during an outage is right, but it would end the worker before its work. */
+static void
+wait_for_log_ins (Worker **workers)
+{
+  for (guint i = 0; i < N_WORKERS; i++)
+    for (guint t = 0; !g_atomic_int_get (&workers[i]->logged_in); t++)
+      {
+        if (t == 600)
+          g_error ("%s did not log in within 60 s", workers[i]->user);
+        g_usleep (100000);
+      }
+}
+
 /* Embedded store: storagebox-server killed under load */
 
 static void
@@ -691,6 +707,7 @@ test_local_kill_server (void)
       workers[i] = worker_new (&handle, user, seed + i, FALSE);
       workers[i]->thread = g_thread_new ("worker", work, workers[i]);
     }
+  wait_for_log_ins (workers);
 
   for (guint k = 0; k < kills; k++)
     {
@@ -894,6 +911,7 @@ test_aws_kill_services (void)
       workers[i] = worker_new (&handle, user, seed + i, TRUE);
       workers[i]->thread = g_thread_new ("worker", work, workers[i]);
     }
+  wait_for_log_ins (workers);
 
   for (guint k = 0; k < kills; k++)
     {
