@@ -45,40 +45,31 @@ list_uploads_response (GTask       *task,
                        SoupMessage *message)
 {
   g_autoptr(SbAwsXmlNode) root = sb_aws_s3_parse_xml (task, body, "ListMultipartUploads");
+  SbAwsXmlNode *child;
   UploadPage *page;
   gboolean decode;
+  guint index = 0;
 
   if (root == NULL)
     return;
-  decode = g_strcmp0 (sb_aws_xml_child_text (root, "EncodingType"), "url") == 0;
+  decode = sb_aws_xml_child_text_is (root, "EncodingType", "url");
   page = g_new0 (UploadPage, 1);
   page->uploads = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_aws_s3_upload_free);
-  for (guint i = 0; i < root->children->len; i++)
+  while ((child = sb_aws_xml_next_child (root, "Upload", &index)) != NULL)
     {
-      SbAwsXmlNode *child = root->children->pdata[i];
-      g_autofree char *key = NULL;
-      const char *upload_id;
-      const char *initiated;
+      g_autofree char *key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
+      const char *upload_id = sb_aws_xml_child_text (child, "UploadId");
       SbAwsS3Upload *upload;
 
-      if (!g_str_equal (child->name, "Upload"))
-        continue;
-      key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
-      upload_id = sb_aws_xml_child_text (child, "UploadId");
       if (key == NULL || upload_id == NULL)
         continue;
       upload = g_new0 (SbAwsS3Upload, 1);
       upload->key = g_steal_pointer (&key);
       upload->upload_id = g_strdup (upload_id);
-      if ((initiated = sb_aws_xml_child_text (child, "Initiated")) != NULL)
-        {
-          g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (initiated, NULL);
-
-          upload->initiated = dt ? g_date_time_to_unix (dt) : 0;
-        }
+      upload->initiated = sb_aws_xml_child_time (child, "Initiated");
       g_ptr_array_add (page->uploads, upload);
     }
-  if (g_strcmp0 (sb_aws_xml_child_text (root, "IsTruncated"), "true") == 0)
+  if (sb_aws_xml_child_text_is (root, "IsTruncated", "true"))
     {
       page->next_key_marker = sb_aws_s3_url_decode (sb_aws_xml_child_text (root, "NextKeyMarker"),
                                                     decode);
@@ -107,8 +98,6 @@ sb_aws_s3_list_multipart_uploads_async (SbAwsS3             *self,
 {
   g_autoptr(GString) query = g_string_new ("encoding-type=url");
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL);
@@ -126,10 +115,8 @@ sb_aws_s3_list_multipart_uploads_async (SbAwsS3             *self,
       g_string_append_printf (query, "&upload-id-marker=%s", encoded);
     }
   g_string_append (query, "&uploads");
-  request = sb_aws_s3_new_request (self, "ListMultipartUploads", "GET", bucket, NULL, query->str,
-                                   &error);
-  sb_aws_s3_send (self, request, error, task, list_uploads_response);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "ListMultipartUploads", "GET", bucket, NULL, query->str,
+                  list_uploads_response);
 }
 
 /**
@@ -206,7 +193,6 @@ sb_aws_s3_create_multipart_upload_async (SbAwsS3             *self,
   if (request != NULL)
     sb_aws_s3_add_metadata_headers (request, content_type, metadata);
   sb_aws_s3_send (self, request, error, task, create_multipart_response);
-  g_clear_object (&request);
 }
 
 /**
@@ -275,7 +261,6 @@ sb_aws_s3_upload_part_async (SbAwsS3             *self,
   if (request != NULL)
     sb_aws_request_set_body (request, data, NULL);
   sb_aws_s3_send (self, request, error, task, etag_response);
-  g_clear_object (&request);
 }
 
 /**
@@ -363,7 +348,6 @@ sb_aws_s3_complete_multipart_upload_async (SbAwsS3             *self,
   if (request != NULL)
     sb_aws_request_set_body (request, body, "application/xml");
   sb_aws_s3_send (self, request, error, task, complete_response);
-  g_clear_object (&request);
 }
 
 gboolean
@@ -393,8 +377,6 @@ sb_aws_s3_abort_multipart_upload_async (SbAwsS3             *self,
   g_autofree char *encoded_id = NULL;
   g_autofree char *query = NULL;
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL && key != NULL && upload_id != NULL);
@@ -403,10 +385,8 @@ sb_aws_s3_abort_multipart_upload_async (SbAwsS3             *self,
                              SB_SOURCE_TAG (sb_aws_s3_abort_multipart_upload_async));
   encoded_id = sb_aws_uri_encode (upload_id, FALSE);
   query = g_strdup_printf ("uploadId=%s", encoded_id);
-  request = sb_aws_s3_new_request (self, "AbortMultipartUpload", "DELETE", bucket, key, query,
-                                   &error);
-  sb_aws_s3_send (self, request, error, task, sb_aws_s3_return_true);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "AbortMultipartUpload", "DELETE", bucket, key, query,
+                  sb_aws_s3_return_true);
 }
 
 gboolean

@@ -40,11 +40,21 @@ SbAwsRequest *sb_aws_s3_new_request          (SbAwsS3              *self,
                                               const char           *query,
                                               GError              **error);
 /* Sends @request (NULL if building it failed with @error) and passes the
- * answer to @func; takes @task and @error. */
+ * answer to @func; takes @request, @error and @task. */
 void          sb_aws_s3_send                 (SbAwsS3              *self,
                                               SbAwsRequest         *request,
                                               GError               *error,
                                               GTask                *task,
+                                              SbAwsS3ResponseFunc   func);
+/* Builds a request without body or extra headers and sends it, as
+ * sb_aws_s3_send() does; takes @task. */
+void          sb_aws_s3_call                 (SbAwsS3              *self,
+                                              GTask                *task,
+                                              const char           *operation,
+                                              const char           *method,
+                                              const char           *bucket,
+                                              const char           *key,
+                                              const char           *query,
                                               SbAwsS3ResponseFunc   func);
 /* A SbAwsS3ResponseFunc for calls whose answer is only their status. */
 void          sb_aws_s3_return_true          (GTask                *task,

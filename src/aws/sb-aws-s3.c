@@ -212,8 +212,14 @@ send_cb (GObject      *object,
   func (task, body, message);
 }
 
-/* Sends @request (NULL if building it failed with @error) and passes the
- * answer to @func; takes @task. */
+static void
+return_request_error (GTask        *task,
+                      const GError *error)
+{
+  g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST, "S3: %s",
+                           error->message);
+}
+
 void
 sb_aws_s3_send (SbAwsS3             *self,
                 SbAwsRequest        *request,
@@ -221,12 +227,12 @@ sb_aws_s3_send (SbAwsS3             *self,
                 GTask               *task,
                 SbAwsS3ResponseFunc  func)
 {
+  g_autoptr(SbAwsRequest) owned = request;
   Pending *pending;
 
-  if (request == NULL)
+  if (owned == NULL)
     {
-      g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST, "S3: %s",
-                               error->message);
+      return_request_error (task, error);
       g_error_free (error);
       g_object_unref (task);
       return;
@@ -234,8 +240,25 @@ sb_aws_s3_send (SbAwsS3             *self,
   pending = g_new0 (Pending, 1);
   pending->task = task;
   pending->func = func;
-  sb_aws_client_send_async (self->client, request, g_task_get_cancellable (task), send_cb,
+  sb_aws_client_send_async (self->client, owned, g_task_get_cancellable (task), send_cb,
                             pending);
+}
+
+void
+sb_aws_s3_call (SbAwsS3             *self,
+                GTask               *task,
+                const char          *operation,
+                const char          *method,
+                const char          *bucket,
+                const char          *key,
+                const char          *query,
+                SbAwsS3ResponseFunc  func)
+{
+  GError *error = NULL;
+  SbAwsRequest *request = sb_aws_s3_new_request (self, operation, method, bucket, key, query,
+                                                 &error);
+
+  sb_aws_s3_send (self, request, error, task, func);
 }
 
 void
@@ -360,7 +383,6 @@ sb_aws_s3_create_bucket_async (SbAwsS3             *self,
       sb_aws_request_set_body (request, body, "application/xml");
     }
   sb_aws_s3_send (self, request, error, task, sb_aws_s3_return_true);
-  g_clear_object (&request);
 }
 
 gboolean
@@ -434,8 +456,6 @@ sb_aws_s3_head_object_async (SbAwsS3             *self,
                              gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL && key != NULL && *key != '\0');
@@ -443,9 +463,7 @@ sb_aws_s3_head_object_async (SbAwsS3             *self,
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_head_object_async));
   g_task_set_task_data (task, g_strdup (key), g_free);
-  request = sb_aws_s3_new_request (self, "HeadObject", "HEAD", bucket, key, NULL, &error);
-  sb_aws_s3_send (self, request, error, task, head_response);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "HeadObject", "HEAD", bucket, key, NULL, head_response);
 }
 
 /**
@@ -476,17 +494,14 @@ sb_aws_s3_delete_object_async (SbAwsS3             *self,
                                gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL && key != NULL && *key != '\0');
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_delete_object_async));
-  request = sb_aws_s3_new_request (self, "DeleteObject", "DELETE", bucket, key, NULL, &error);
-  sb_aws_s3_send (self, request, error, task, sb_aws_s3_return_true);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "DeleteObject", "DELETE", bucket, key, NULL,
+                  sb_aws_s3_return_true);
 }
 
 gboolean
@@ -578,8 +593,7 @@ sb_aws_s3_get_object_async (SbAwsS3             *self,
   request = sb_aws_s3_new_request (self, "GetObject", "GET", bucket, key, NULL, &error);
   if (request == NULL)
     {
-      g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST, "S3: %s",
-                               error->message);
+      return_request_error (task, error);
       return;
     }
   if (offset > 0 || length > 0)
@@ -658,40 +672,33 @@ list_response (GTask       *task,
                SoupMessage *message)
 {
   g_autoptr(SbAwsXmlNode) root = sb_aws_s3_parse_xml (task, body, "ListObjectsV2");
+  SbAwsXmlNode *child;
   ListPage *page;
   gboolean decode;
+  guint index = 0;
 
   if (root == NULL)
     return;
-  decode = g_strcmp0 (sb_aws_xml_child_text (root, "EncodingType"), "url") == 0;
+  decode = sb_aws_xml_child_text_is (root, "EncodingType", "url");
   page = g_new0 (ListPage, 1);
   page->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_aws_s3_object_info_free);
-  for (guint i = 0; i < root->children->len; i++)
+  while ((child = sb_aws_xml_next_child (root, "Contents", &index)) != NULL)
     {
-      SbAwsXmlNode *child = root->children->pdata[i];
-      g_autofree char *key = NULL;
+      g_autofree char *key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
       SbAwsS3ObjectInfo *info;
-      const char *text;
+      const char *size;
 
-      if (!g_str_equal (child->name, "Contents"))
-        continue;
-      key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
       if (key == NULL)
         continue;
       info = sb_aws_s3_object_info_new (key);
-      if ((text = sb_aws_xml_child_text (child, "Size")) != NULL)
-        info->size = g_ascii_strtoull (text, NULL, 10);
+      if ((size = sb_aws_xml_child_text (child, "Size")) != NULL)
+        info->size = g_ascii_strtoull (size, NULL, 10);
       info->etag = g_strdup (sb_aws_xml_child_text (child, "ETag"));
       info->storage_class = g_strdup (sb_aws_xml_child_text (child, "StorageClass"));
-      if ((text = sb_aws_xml_child_text (child, "LastModified")) != NULL)
-        {
-          g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
-
-          info->last_modified = dt ? g_date_time_to_unix (dt) : 0;
-        }
+      info->last_modified = sb_aws_xml_child_time (child, "LastModified");
       g_ptr_array_add (page->objects, info);
     }
-  if (g_strcmp0 (sb_aws_xml_child_text (root, "IsTruncated"), "true") == 0)
+  if (sb_aws_xml_child_text_is (root, "IsTruncated", "true"))
     page->next_token = g_strdup (sb_aws_xml_child_text (root, "NextContinuationToken"));
   g_task_return_pointer (task, page, (GDestroyNotify) list_page_free);
 }
@@ -717,8 +724,6 @@ sb_aws_s3_list_objects_async (SbAwsS3             *self,
 {
   g_autoptr(GString) query = g_string_new ("list-type=2&encoding-type=url");
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL);
@@ -737,9 +742,7 @@ sb_aws_s3_list_objects_async (SbAwsS3             *self,
     }
   if (max_keys > 0)
     g_string_append_printf (query, "&max-keys=%u", max_keys);
-  request = sb_aws_s3_new_request (self, "ListObjectsV2", "GET", bucket, NULL, query->str, &error);
-  sb_aws_s3_send (self, request, error, task, list_response);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "ListObjectsV2", "GET", bucket, NULL, query->str, list_response);
 }
 
 /**
