@@ -23,22 +23,6 @@ sb_aws_s3_upload_free (SbAwsS3Upload *upload)
   g_free (upload);
 }
 
-typedef struct
-{
-  GPtrArray *uploads;
-  char      *next_key_marker;
-  char      *next_upload_id_marker;
-} UploadPage;
-
-static void
-upload_page_free (UploadPage *page)
-{
-  g_clear_pointer (&page->uploads, g_ptr_array_unref);
-  g_free (page->next_key_marker);
-  g_free (page->next_upload_id_marker);
-  g_free (page);
-}
-
 static void
 list_uploads_response (GTask       *task,
                        GBytes      *body,
@@ -46,15 +30,14 @@ list_uploads_response (GTask       *task,
 {
   g_autoptr(SbAwsXmlNode) root = sb_aws_s3_parse_xml (task, body, "ListMultipartUploads");
   SbAwsXmlNode *child;
-  UploadPage *page;
+  SbAwsS3ListPage *page;
   gboolean decode;
   guint index = 0;
 
   if (root == NULL)
     return;
   decode = sb_aws_xml_child_text_is (root, "EncodingType", "url");
-  page = g_new0 (UploadPage, 1);
-  page->uploads = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_aws_s3_upload_free);
+  page = sb_aws_s3_list_page_new ((GDestroyNotify) sb_aws_s3_upload_free);
   while ((child = sb_aws_xml_next_child (root, "Upload", &index)) != NULL)
     {
       g_autofree char *key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
@@ -67,16 +50,16 @@ list_uploads_response (GTask       *task,
       upload->key = g_steal_pointer (&key);
       upload->upload_id = g_strdup (upload_id);
       upload->initiated = sb_aws_xml_child_time (child, "Initiated");
-      g_ptr_array_add (page->uploads, upload);
+      g_ptr_array_add (page->items, upload);
     }
   if (sb_aws_xml_child_text_is (root, "IsTruncated", "true"))
     {
-      page->next_key_marker = sb_aws_s3_url_decode (sb_aws_xml_child_text (root, "NextKeyMarker"),
+      page->next_marker = sb_aws_s3_url_decode (sb_aws_xml_child_text (root, "NextKeyMarker"),
                                                     decode);
       page->next_upload_id_marker =
         g_strdup (sb_aws_xml_child_text (root, "NextUploadIdMarker"));
     }
-  g_task_return_pointer (task, page, (GDestroyNotify) upload_page_free);
+  g_task_return_pointer (task, page, (GDestroyNotify) sb_aws_s3_list_page_free);
 }
 
 /**
@@ -135,16 +118,9 @@ sb_aws_s3_list_multipart_uploads_finish (SbAwsS3       *self,
                                          GError       **error)
 {
   gpointer tag = SB_SOURCE_TAG (sb_aws_s3_list_multipart_uploads_async);
-  UploadPage *page = sb_aws_s3_finish_pointer (self, result, tag, error);
-  GPtrArray *uploads;
+  SbAwsS3ListPage *page = sb_aws_s3_finish_pointer (self, result, tag, error);
 
-  if (page == NULL)
-    return NULL;
-  uploads = g_steal_pointer (&page->uploads);
-  *out_key_marker = g_steal_pointer (&page->next_key_marker);
-  *out_upload_id_marker = g_steal_pointer (&page->next_upload_id_marker);
-  upload_page_free (page);
-  return uploads;
+  return page ? sb_aws_s3_list_page_steal (page, out_key_marker, out_upload_id_marker) : NULL;
 }
 
 /* Multipart upload, one call at a time */

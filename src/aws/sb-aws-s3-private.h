@@ -80,6 +80,22 @@ SbAwsXmlNode *sb_aws_s3_parse_xml            (GTask                *task,
 void          sb_aws_s3_add_metadata_headers (SbAwsRequest         *request,
                                               const char           *content_type,
                                               GHashTable           *metadata);
+/* One page of a listing: its entries and where the next page starts
+ * (ListObjectsV2 has one marker, ListMultipartUploads two). */
+typedef struct
+{
+  GPtrArray *items;
+  char      *next_marker;
+  char      *next_upload_id_marker;
+} SbAwsS3ListPage;
+
+SbAwsS3ListPage *sb_aws_s3_list_page_new   (GDestroyNotify        item_free);
+void             sb_aws_s3_list_page_free  (SbAwsS3ListPage      *page);
+/* Frees @page and returns its items, handing over the markers asked for. */
+GPtrArray       *sb_aws_s3_list_page_steal (SbAwsS3ListPage      *page,
+                                            char                **out_next_marker,
+                                            char                **out_next_upload_id_marker);
+
 /* encoding-type=url answers encode keys like a form: '+' is a space.
  * Returns a copy of @text, decoded if @decode. */
 char         *sb_aws_s3_url_decode           (const char           *text,

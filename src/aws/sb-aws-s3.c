@@ -639,18 +639,37 @@ sb_aws_s3_get_object_finish (SbAwsS3             *self,
 
 /* Listing */
 
-typedef struct
+SbAwsS3ListPage *
+sb_aws_s3_list_page_new (GDestroyNotify item_free)
 {
-  GPtrArray *objects;
-  char      *next_token;
-} ListPage;
+  SbAwsS3ListPage *page = g_new0 (SbAwsS3ListPage, 1);
 
-static void
-list_page_free (ListPage *page)
+  page->items = g_ptr_array_new_with_free_func (item_free);
+  return page;
+}
+
+void
+sb_aws_s3_list_page_free (SbAwsS3ListPage *page)
 {
-  g_clear_pointer (&page->objects, g_ptr_array_unref);
-  g_free (page->next_token);
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  g_free (page->next_marker);
+  g_free (page->next_upload_id_marker);
   g_free (page);
+}
+
+GPtrArray *
+sb_aws_s3_list_page_steal (SbAwsS3ListPage  *page,
+                           char            **out_next_marker,
+                           char            **out_next_upload_id_marker)
+{
+  GPtrArray *items = g_steal_pointer (&page->items);
+
+  if (out_next_marker != NULL)
+    *out_next_marker = g_steal_pointer (&page->next_marker);
+  if (out_next_upload_id_marker != NULL)
+    *out_next_upload_id_marker = g_steal_pointer (&page->next_upload_id_marker);
+  sb_aws_s3_list_page_free (page);
+  return items;
 }
 
 char *
@@ -673,15 +692,14 @@ list_response (GTask       *task,
 {
   g_autoptr(SbAwsXmlNode) root = sb_aws_s3_parse_xml (task, body, "ListObjectsV2");
   SbAwsXmlNode *child;
-  ListPage *page;
+  SbAwsS3ListPage *page;
   gboolean decode;
   guint index = 0;
 
   if (root == NULL)
     return;
   decode = sb_aws_xml_child_text_is (root, "EncodingType", "url");
-  page = g_new0 (ListPage, 1);
-  page->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_aws_s3_object_info_free);
+  page = sb_aws_s3_list_page_new ((GDestroyNotify) sb_aws_s3_object_info_free);
   while ((child = sb_aws_xml_next_child (root, "Contents", &index)) != NULL)
     {
       g_autofree char *key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
@@ -696,11 +714,11 @@ list_response (GTask       *task,
       info->etag = g_strdup (sb_aws_xml_child_text (child, "ETag"));
       info->storage_class = g_strdup (sb_aws_xml_child_text (child, "StorageClass"));
       info->last_modified = sb_aws_xml_child_time (child, "LastModified");
-      g_ptr_array_add (page->objects, info);
+      g_ptr_array_add (page->items, info);
     }
   if (sb_aws_xml_child_text_is (root, "IsTruncated", "true"))
-    page->next_token = g_strdup (sb_aws_xml_child_text (root, "NextContinuationToken"));
-  g_task_return_pointer (task, page, (GDestroyNotify) list_page_free);
+    page->next_marker = g_strdup (sb_aws_xml_child_text (root, "NextContinuationToken"));
+  g_task_return_pointer (task, page, (GDestroyNotify) sb_aws_s3_list_page_free);
 }
 
 /**
@@ -758,16 +776,9 @@ sb_aws_s3_list_objects_finish (SbAwsS3       *self,
                                char         **out_next_token,
                                GError       **error)
 {
-  ListPage *page = sb_aws_s3_finish_pointer (self, result,
-                                             SB_SOURCE_TAG (sb_aws_s3_list_objects_async),
-                                             error);
-  GPtrArray *objects;
+  SbAwsS3ListPage *page = sb_aws_s3_finish_pointer (self, result,
+                                                    SB_SOURCE_TAG (sb_aws_s3_list_objects_async),
+                                                    error);
 
-  if (page == NULL)
-    return NULL;
-  objects = g_steal_pointer (&page->objects);
-  if (out_next_token != NULL)
-    *out_next_token = g_steal_pointer (&page->next_token);
-  list_page_free (page);
-  return objects;
+  return page ? sb_aws_s3_list_page_steal (page, out_next_token, NULL) : NULL;
 }
