@@ -541,6 +541,31 @@ sign_string (const SbAwsSigningConfig *config,
   return signature;
 }
 
+/* The last stages, shared by both signing modes: the string to sign and the
+ * signature of @canonical_request (which this takes), each stage handed
+ * back when asked for. Returns the signature. */
+static char *
+sign_canonical_request (const SbAwsSigningConfig  *config,
+                        const char                *amz_date,
+                        const char                *scope,
+                        char                      *canonical_request,
+                        char                     **out_canonical_request,
+                        char                     **out_string_to_sign,
+                        char                     **out_signature)
+{
+  g_autofree char *request = canonical_request;
+  g_autofree char *string_to_sign = sb_aws_sigv4_string_to_sign (amz_date, scope, request);
+  char *signature = sign_string (config, amz_date, string_to_sign);
+
+  if (out_canonical_request)
+    *out_canonical_request = g_steal_pointer (&request);
+  if (out_string_to_sign)
+    *out_string_to_sign = g_steal_pointer (&string_to_sign);
+  if (out_signature)
+    *out_signature = g_strdup (signature);
+  return signature;
+}
+
 /* Header signing */
 
 gboolean
@@ -556,11 +581,10 @@ sb_aws_sigv4_sign_headers_full (const SbAwsSigningConfig  *config,
 {
   g_autofree char *amz_date = NULL;
   g_autofree char *scope = NULL;
-  g_autofree char *canonical_request = NULL;
   g_autofree char *signed_headers = NULL;
-  g_autofree char *string_to_sign = NULL;
   g_autofree char *signature = NULL;
   g_autofree char *authorization = NULL;
+  char *canonical_request;
   const char *token;
 
   g_return_val_if_fail (config != NULL, FALSE);
@@ -589,8 +613,8 @@ sb_aws_sigv4_sign_headers_full (const SbAwsSigningConfig  *config,
 
   canonical_request = sb_aws_sigv4_canonical_request (config, method, path, query, headers,
                                                       payload_hash, &signed_headers);
-  string_to_sign = sb_aws_sigv4_string_to_sign (amz_date, scope, canonical_request);
-  signature = sign_string (config, amz_date, string_to_sign);
+  signature = sign_canonical_request (config, amz_date, scope, canonical_request,
+                                      out_canonical_request, out_string_to_sign, out_signature);
 
   authorization = g_strdup_printf (ALGORITHM " Credential=%s/%s, SignedHeaders=%s, Signature=%s",
                                    sb_aws_credentials_get_access_key_id (config->credentials),
@@ -598,13 +622,6 @@ sb_aws_sigv4_sign_headers_full (const SbAwsSigningConfig  *config,
   if (token != NULL && config->omit_session_token)
     soup_message_headers_append (headers, "X-Amz-Security-Token", token);
   soup_message_headers_append (headers, "Authorization", authorization);
-
-  if (out_canonical_request)
-    *out_canonical_request = g_steal_pointer (&canonical_request);
-  if (out_string_to_sign)
-    *out_string_to_sign = g_steal_pointer (&string_to_sign);
-  if (out_signature)
-    *out_signature = g_steal_pointer (&signature);
   return TRUE;
 }
 
@@ -661,9 +678,8 @@ sb_aws_sigv4_presign_query_full (const SbAwsSigningConfig  *config,
   g_autofree char *signed_headers = NULL;
   g_autofree char *encoded_names = NULL;
   g_autofree char *encoded_token = NULL;
-  g_autofree char *canonical_request = NULL;
-  g_autofree char *string_to_sign = NULL;
   g_autofree char *signature = NULL;
+  char *canonical_request;
   GString *result;
   const char *token;
   gboolean has_query = query != NULL && *query != '\0';
@@ -705,19 +721,12 @@ sb_aws_sigv4_presign_query_full (const SbAwsSigningConfig  *config,
   canonical_request = g_strdup_printf ("%s\n%s\n%s\n%s\n%s\n%s", method, canonical_path,
                                        canonical_query, canonical_headers, signed_headers,
                                        payload_hash);
-  string_to_sign = sb_aws_sigv4_string_to_sign (amz_date, scope, canonical_request);
-  signature = sign_string (config, amz_date, string_to_sign);
+  signature = sign_canonical_request (config, amz_date, scope, canonical_request,
+                                      out_canonical_request, out_string_to_sign, out_signature);
 
   if (token != NULL && config->omit_session_token)
     g_string_append_printf (result, "&X-Amz-Security-Token=%s", encoded_token);
   g_string_append_printf (result, "&X-Amz-Signature=%s", signature);
-
-  if (out_canonical_request)
-    *out_canonical_request = g_steal_pointer (&canonical_request);
-  if (out_string_to_sign)
-    *out_string_to_sign = g_steal_pointer (&string_to_sign);
-  if (out_signature)
-    *out_signature = g_steal_pointer (&signature);
   return g_string_free (result, FALSE);
 }
 
