@@ -87,16 +87,8 @@ sb_aws_s3_list_multipart_uploads_async (SbAwsS3             *self,
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_list_multipart_uploads_async));
-  if (key_marker != NULL)
-    {
-      g_autofree char *encoded = sb_aws_uri_encode (key_marker, FALSE);
-      g_string_append_printf (query, "&key-marker=%s", encoded);
-    }
-  if (upload_id_marker != NULL)
-    {
-      g_autofree char *encoded = sb_aws_uri_encode (upload_id_marker, FALSE);
-      g_string_append_printf (query, "&upload-id-marker=%s", encoded);
-    }
+  sb_aws_s3_append_query (query, "key-marker", key_marker);
+  sb_aws_s3_append_query (query, "upload-id-marker", upload_id_marker);
   g_string_append (query, "&uploads");
   sb_aws_s3_call (self, task, "ListMultipartUploads", "GET", bucket, NULL, query->str,
                   list_uploads_response);
@@ -124,6 +116,15 @@ sb_aws_s3_list_multipart_uploads_finish (SbAwsS3       *self,
 }
 
 /* Multipart upload, one call at a time */
+
+/* "uploadId=…", the query naming an upload. */
+static char *
+upload_id_query (const char *upload_id)
+{
+  g_autofree char *encoded_id = sb_aws_uri_encode (upload_id, FALSE);
+
+  return g_strconcat ("uploadId=", encoded_id, NULL);
+}
 
 static void
 create_multipart_response (GTask       *task,
@@ -219,7 +220,7 @@ sb_aws_s3_upload_part_async (SbAwsS3             *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autofree char *encoded_id = NULL;
+  g_autofree char *upload = NULL;
   g_autofree char *query = NULL;
   GTask *task;
   GError *error = NULL;
@@ -231,8 +232,8 @@ sb_aws_s3_upload_part_async (SbAwsS3             *self,
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_upload_part_async));
-  encoded_id = sb_aws_uri_encode (upload_id, FALSE);
-  query = g_strdup_printf ("partNumber=%u&uploadId=%s", part_number, encoded_id);
+  upload = upload_id_query (upload_id);
+  query = g_strdup_printf ("partNumber=%u&%s", part_number, upload);
   request = sb_aws_s3_new_request (self, "UploadPart", "PUT", bucket, key, query, &error);
   if (request != NULL)
     sb_aws_request_set_body (request, data, NULL);
@@ -294,7 +295,6 @@ sb_aws_s3_complete_multipart_upload_async (SbAwsS3             *self,
 {
   g_autoptr(GString) xml = g_string_new ("<CompleteMultipartUpload xmlns=\"" SB_AWS_S3_XMLNS "\">");
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *encoded_id = NULL;
   g_autofree char *query = NULL;
   GTask *task;
   GError *error = NULL;
@@ -317,8 +317,7 @@ sb_aws_s3_complete_multipart_upload_async (SbAwsS3             *self,
   g_string_append (xml, "</CompleteMultipartUpload>");
   body = g_string_free_to_bytes (g_steal_pointer (&xml));
 
-  encoded_id = sb_aws_uri_encode (upload_id, FALSE);
-  query = g_strdup_printf ("uploadId=%s", encoded_id);
+  query = upload_id_query (upload_id);
   request = sb_aws_s3_new_request (self, "CompleteMultipartUpload", "POST", bucket, key, query,
                                    &error);
   if (request != NULL)
@@ -350,7 +349,6 @@ sb_aws_s3_abort_multipart_upload_async (SbAwsS3             *self,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  g_autofree char *encoded_id = NULL;
   g_autofree char *query = NULL;
   GTask *task;
 
@@ -359,8 +357,7 @@ sb_aws_s3_abort_multipart_upload_async (SbAwsS3             *self,
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_abort_multipart_upload_async));
-  encoded_id = sb_aws_uri_encode (upload_id, FALSE);
-  query = g_strdup_printf ("uploadId=%s", encoded_id);
+  query = upload_id_query (upload_id);
   sb_aws_s3_call (self, task, "AbortMultipartUpload", "DELETE", bucket, key, query,
                   sb_aws_s3_return_true);
 }

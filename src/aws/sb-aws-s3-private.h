@@ -77,6 +77,10 @@ gpointer      sb_aws_s3_finish_pointer       (SbAwsS3              *self,
 SbAwsXmlNode *sb_aws_s3_parse_xml            (GTask                *task,
                                               GBytes               *body,
                                               const char           *operation);
+/* Appends "&@name=@value", @value percent-encoded, unless @value is NULL. */
+void          sb_aws_s3_append_query         (GString              *query,
+                                              const char           *name,
+                                              const char           *value);
 void          sb_aws_s3_add_metadata_headers (SbAwsRequest         *request,
                                               const char           *content_type,
                                               GHashTable           *metadata);

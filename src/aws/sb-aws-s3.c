@@ -320,6 +320,19 @@ sb_aws_s3_parse_xml (GTask      *task,
 }
 
 void
+sb_aws_s3_append_query (GString    *query,
+                        const char *name,
+                        const char *value)
+{
+  g_autofree char *encoded = NULL;
+
+  if (value == NULL)
+    return;
+  encoded = sb_aws_uri_encode (value, FALSE);
+  g_string_append_printf (query, "&%s=%s", name, encoded);
+}
+
+void
 sb_aws_s3_add_metadata_headers (SbAwsRequest *request,
                                 const char   *content_type,
                                 GHashTable   *metadata)
@@ -748,16 +761,8 @@ sb_aws_s3_list_objects_async (SbAwsS3             *self,
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_list_objects_async));
-  if (prefix != NULL && *prefix != '\0')
-    {
-      g_autofree char *encoded = sb_aws_uri_encode (prefix, FALSE);
-      g_string_append_printf (query, "&prefix=%s", encoded);
-    }
-  if (continuation_token != NULL)
-    {
-      g_autofree char *encoded = sb_aws_uri_encode (continuation_token, FALSE);
-      g_string_append_printf (query, "&continuation-token=%s", encoded);
-    }
+  sb_aws_s3_append_query (query, "prefix", prefix != NULL && *prefix != '\0' ? prefix : NULL);
+  sb_aws_s3_append_query (query, "continuation-token", continuation_token);
   if (max_keys > 0)
     g_string_append_printf (query, "&max-keys=%u", max_keys);
   sb_aws_s3_call (self, task, "ListObjectsV2", "GET", bucket, NULL, query->str, list_response);
