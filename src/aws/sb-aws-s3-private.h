@@ -39,6 +39,10 @@ SbAwsRequest *sb_aws_s3_new_request          (SbAwsS3              *self,
                                               const char           *key,
                                               const char           *query,
                                               GError              **error);
+/* Fails @task with %SB_AWS_ERROR_INVALID_REQUEST: building its request or
+ * URI failed with @error. */
+void          sb_aws_s3_return_request_error (GTask                *task,
+                                              const GError         *error);
 /* Sends @request (NULL if building it failed with @error) and passes the
  * answer to @func; takes @request, @error and @task. */
 void          sb_aws_s3_send                 (SbAwsS3              *self,

@@ -212,9 +212,9 @@ send_cb (GObject      *object,
   func (task, body, message);
 }
 
-static void
-return_request_error (GTask        *task,
-                      const GError *error)
+void
+sb_aws_s3_return_request_error (GTask        *task,
+                                const GError *error)
 {
   g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST, "S3: %s",
                            error->message);
@@ -232,7 +232,7 @@ sb_aws_s3_send (SbAwsS3             *self,
 
   if (owned == NULL)
     {
-      return_request_error (task, error);
+      sb_aws_s3_return_request_error (task, error);
       g_error_free (error);
       g_object_unref (task);
       return;
@@ -606,7 +606,7 @@ sb_aws_s3_get_object_async (SbAwsS3             *self,
   request = sb_aws_s3_new_request (self, "GetObject", "GET", bucket, key, NULL, &error);
   if (request == NULL)
     {
-      return_request_error (task, error);
+      sb_aws_s3_return_request_error (task, error);
       return;
     }
   if (offset > 0 || length > 0)
