@@ -17,7 +17,6 @@ lifecycle_xml (GPtrArray *rules)
   for (guint i = 0; i < rules->len; i++)
     {
       SbAwsS3LifecycleRule *rule = rules->pdata[i];
-      g_autofree char *number = NULL;
 
       g_string_append (xml, "<Rule>");
       if (rule->id != NULL)
@@ -28,26 +27,22 @@ lifecycle_xml (GPtrArray *rules)
       sb_aws_xml_append (xml, "Status", rule->enabled ? "Enabled" : "Disabled");
       for (guint t = 0; t < rule->n_transitions; t++)
         {
-          g_autofree char *days = g_strdup_printf ("%u", rule->transitions[t].days);
-
           g_string_append (xml, "<Transition>");
-          sb_aws_xml_append (xml, "Days", days);
+          sb_aws_xml_append_uint (xml, "Days", rule->transitions[t].days);
           sb_aws_xml_append (xml, "StorageClass", rule->transitions[t].storage_class);
           g_string_append (xml, "</Transition>");
         }
       if (rule->expiration_days > 0)
         {
-          number = g_strdup_printf ("%u", rule->expiration_days);
           g_string_append (xml, "<Expiration>");
-          sb_aws_xml_append (xml, "Days", number);
+          sb_aws_xml_append_uint (xml, "Days", rule->expiration_days);
           g_string_append (xml, "</Expiration>");
-          g_clear_pointer (&number, g_free);
         }
       if (rule->abort_incomplete_multipart_days > 0)
         {
-          number = g_strdup_printf ("%u", rule->abort_incomplete_multipart_days);
           g_string_append (xml, "<AbortIncompleteMultipartUpload>");
-          sb_aws_xml_append (xml, "DaysAfterInitiation", number);
+          sb_aws_xml_append_uint (xml, "DaysAfterInitiation",
+                                  rule->abort_incomplete_multipart_days);
           g_string_append (xml, "</AbortIncompleteMultipartUpload>");
         }
       g_string_append (xml, "</Rule>");

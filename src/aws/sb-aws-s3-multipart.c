@@ -307,10 +307,8 @@ sb_aws_s3_complete_multipart_upload_async (SbAwsS3             *self,
                              SB_SOURCE_TAG (sb_aws_s3_complete_multipart_upload_async));
   for (guint i = 0; i < etags->len; i++)
     {
-      g_autofree char *number = g_strdup_printf ("%u", i + 1);
-
       g_string_append (xml, "<Part>");
-      sb_aws_xml_append (xml, "PartNumber", number);
+      sb_aws_xml_append_uint (xml, "PartNumber", i + 1);
       sb_aws_xml_append (xml, "ETag", etags->pdata[i]);
       g_string_append (xml, "</Part>");
     }

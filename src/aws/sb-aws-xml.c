@@ -179,3 +179,11 @@ sb_aws_xml_append (GString    *out,
 
   g_string_append_printf (out, "<%s>%s</%s>", name, escaped, name);
 }
+
+void
+sb_aws_xml_append_uint (GString    *out,
+                        const char *name,
+                        guint       value)
+{
+  g_string_append_printf (out, "<%s>%u</%s>", name, value, name);
+}
