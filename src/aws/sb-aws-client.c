@@ -904,6 +904,20 @@ send_common (SbAwsClient         *self,
   start_attempt (g_steal_pointer (&task));
 }
 
+/* The result of a send (body or stream) and, on success, its last message. */
+static gpointer
+propagate_with_message (GAsyncResult  *result,
+                        SoupMessage  **out_message,
+                        GError       **error)
+{
+  Send *send = g_task_get_task_data (G_TASK (result));
+  gpointer answer = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (answer != NULL && out_message != NULL)
+    *out_message = g_object_ref (send->message);
+  return answer;
+}
+
 /**
  * sb_aws_client_send_async:
  * @self: a client
@@ -941,17 +955,10 @@ sb_aws_client_send_finish (SbAwsClient   *self,
                            SoupMessage  **out_message,
                            GError       **error)
 {
-  Send *send;
-  GBytes *body;
-
   g_return_val_if_fail (SB_IS_AWS_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  send = g_task_get_task_data (G_TASK (result));
-  body = g_task_propagate_pointer (G_TASK (result), error);
-  if (body != NULL && out_message != NULL)
-    *out_message = g_object_ref (send->message);
-  return body;
+  return propagate_with_message (result, out_message, error);
 }
 
 /**
@@ -986,15 +993,8 @@ sb_aws_client_send_stream_finish (SbAwsClient   *self,
                                   SoupMessage  **out_message,
                                   GError       **error)
 {
-  Send *send;
-  GInputStream *stream;
-
   g_return_val_if_fail (SB_IS_AWS_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  send = g_task_get_task_data (G_TASK (result));
-  stream = g_task_propagate_pointer (G_TASK (result), error);
-  if (stream != NULL && out_message != NULL)
-    *out_message = g_object_ref (send->message);
-  return stream;
+  return propagate_with_message (result, out_message, error);
 }

@@ -190,6 +190,40 @@ propagate (SbAwsDynamoDb  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* For calls whose answer says nothing but that they succeeded. */
+static gboolean
+propagate_success (SbAwsDynamoDb  *self,
+                   GAsyncResult   *result,
+                   gpointer        source_tag,
+                   GError        **error)
+{
+  g_autoptr(JsonObject) response = propagate (self, result, source_tag, error);
+
+  return response != NULL;
+}
+
+/* The object member @name of @response (a new reference), or %NULL if
+ * there is none. */
+static JsonObject *
+member_object_or_null (JsonObject *response,
+                       const char *name)
+{
+  JsonNode *node = json_object_get_member (response, name);
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_object_ref (json_node_get_object (node))
+                                               : NULL;
+}
+
+/* Likewise, but an empty object if there is none. */
+static JsonObject *
+member_object (JsonObject *response,
+               const char *name)
+{
+  JsonObject *object = member_object_or_null (response, name);
+
+  return object ? object : json_object_new ();
+}
+
 /* Adds the optional condition / expression attribute members. */
 static void
 add_expression (JsonObject *input,
@@ -215,6 +249,19 @@ table_input (const char *table)
   return input;
 }
 
+/* The input of a call on one item: the table and @member ("Key" or
+ * "Item") holding @object. */
+static JsonObject *
+item_input (const char *table,
+            const char *member,
+            JsonObject *object)
+{
+  JsonObject *input = table_input (table);
+
+  json_object_set_object_member (input, member, json_object_ref (object));
+  return input;
+}
+
 /**
  * sb_aws_dynamodb_get_item_async:
  * @key: the primary key, attribute-value JSON
@@ -235,8 +282,7 @@ sb_aws_dynamodb_get_item_async (SbAwsDynamoDb       *self,
   g_return_if_fail (SB_IS_AWS_DYNAMODB (self));
   g_return_if_fail (table != NULL && key != NULL);
 
-  input = table_input (table);
-  json_object_set_object_member (input, "Key", json_object_ref (key));
+  input = item_input (table, "Key", key);
   if (consistent_read)
     json_object_set_boolean_member (input, "ConsistentRead", TRUE);
   call_internal (self, "GetItem", input, cancellable, callback, user_data,
@@ -259,14 +305,11 @@ sb_aws_dynamodb_get_item_finish (SbAwsDynamoDb  *self,
   g_autoptr(JsonObject) response = propagate (self, result,
                                               SB_SOURCE_TAG (sb_aws_dynamodb_get_item_async),
                                               error);
-  JsonNode *item;
 
   if (response == NULL)
     return FALSE;
-  item = json_object_get_member (response, "Item");
   if (out_item != NULL)
-    *out_item = item && JSON_NODE_HOLDS_OBJECT (item)
-                ? json_object_ref (json_node_get_object (item)) : NULL;
+    *out_item = member_object_or_null (response, "Item");
   return TRUE;
 }
 
@@ -297,8 +340,7 @@ sb_aws_dynamodb_put_item_async (SbAwsDynamoDb       *self,
   g_return_if_fail (SB_IS_AWS_DYNAMODB (self));
   g_return_if_fail (table != NULL && item != NULL);
 
-  input = table_input (table);
-  json_object_set_object_member (input, "Item", json_object_ref (item));
+  input = item_input (table, "Item", item);
   add_expression (input, "ConditionExpression", condition, names, values);
   call_internal (self, "PutItem", input, cancellable, callback, user_data,
                  SB_SOURCE_TAG (sb_aws_dynamodb_put_item_async));
@@ -309,10 +351,7 @@ sb_aws_dynamodb_put_item_finish (SbAwsDynamoDb  *self,
                                  GAsyncResult   *result,
                                  GError        **error)
 {
-  g_autoptr(JsonObject) response = propagate (self, result,
-                                              SB_SOURCE_TAG (sb_aws_dynamodb_put_item_async),
-                                              error);
-  return response != NULL;
+  return propagate_success (self, result, SB_SOURCE_TAG (sb_aws_dynamodb_put_item_async), error);
 }
 
 /**
@@ -343,8 +382,7 @@ sb_aws_dynamodb_update_item_async (SbAwsDynamoDb       *self,
   g_return_if_fail (SB_IS_AWS_DYNAMODB (self));
   g_return_if_fail (table != NULL && key != NULL && update != NULL);
 
-  input = table_input (table);
-  json_object_set_object_member (input, "Key", json_object_ref (key));
+  input = item_input (table, "Key", key);
   json_object_set_string_member (input, "UpdateExpression", update);
   add_expression (input, "ConditionExpression", condition, names, values);
   json_object_set_string_member (input, "ReturnValues", "ALL_NEW");
@@ -365,14 +403,8 @@ sb_aws_dynamodb_update_item_finish (SbAwsDynamoDb  *self,
   g_autoptr(JsonObject) response = propagate (self, result,
                                               SB_SOURCE_TAG (sb_aws_dynamodb_update_item_async),
                                               error);
-  JsonNode *attributes;
 
-  if (response == NULL)
-    return NULL;
-  attributes = json_object_get_member (response, "Attributes");
-  if (attributes != NULL && JSON_NODE_HOLDS_OBJECT (attributes))
-    return json_object_ref (json_node_get_object (attributes));
-  return json_object_new ();
+  return response ? member_object (response, "Attributes") : NULL;
 }
 
 /**
@@ -397,8 +429,7 @@ sb_aws_dynamodb_delete_item_async (SbAwsDynamoDb       *self,
   g_return_if_fail (SB_IS_AWS_DYNAMODB (self));
   g_return_if_fail (table != NULL && key != NULL);
 
-  input = table_input (table);
-  json_object_set_object_member (input, "Key", json_object_ref (key));
+  input = item_input (table, "Key", key);
   add_expression (input, "ConditionExpression", condition, names, values);
   call_internal (self, "DeleteItem", input, cancellable, callback, user_data,
                  SB_SOURCE_TAG (sb_aws_dynamodb_delete_item_async));
@@ -409,10 +440,8 @@ sb_aws_dynamodb_delete_item_finish (SbAwsDynamoDb  *self,
                                     GAsyncResult   *result,
                                     GError        **error)
 {
-  g_autoptr(JsonObject) response = propagate (self, result,
-                                              SB_SOURCE_TAG (sb_aws_dynamodb_delete_item_async),
-                                              error);
-  return response != NULL;
+  return propagate_success (self, result, SB_SOURCE_TAG (sb_aws_dynamodb_delete_item_async),
+                            error);
 }
 
 /**
@@ -492,11 +521,7 @@ sb_aws_dynamodb_query_finish (SbAwsDynamoDb  *self,
         }
     }
   if (out_last_evaluated_key != NULL)
-    {
-      node = json_object_get_member (response, "LastEvaluatedKey");
-      *out_last_evaluated_key = node && JSON_NODE_HOLDS_OBJECT (node)
-                                ? json_object_ref (json_node_get_object (node)) : NULL;
-    }
+    *out_last_evaluated_key = member_object_or_null (response, "LastEvaluatedKey");
   return items;
 }
 
@@ -603,16 +628,6 @@ sb_aws_dynamodb_create_table_async (SbAwsDynamoDb                *self,
                  SB_SOURCE_TAG (sb_aws_dynamodb_create_table_async));
 }
 
-static JsonObject *
-member_object (JsonObject *response,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (response, name);
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_object_ref (json_node_get_object (node))
-                                               : json_object_new ();
-}
-
 /**
  * sb_aws_dynamodb_create_table_finish:
  *
@@ -700,7 +715,6 @@ sb_aws_dynamodb_update_time_to_live_finish (SbAwsDynamoDb  *self,
                                             GAsyncResult   *result,
                                             GError        **error)
 {
-  g_autoptr(JsonObject) response =
-    propagate (self, result, SB_SOURCE_TAG (sb_aws_dynamodb_update_time_to_live_async), error);
-  return response != NULL;
+  return propagate_success (self, result,
+                            SB_SOURCE_TAG (sb_aws_dynamodb_update_time_to_live_async), error);
 }

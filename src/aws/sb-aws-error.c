@@ -167,13 +167,6 @@ sb_aws_error_set_maybe_applied (GError   *error,
     priv->maybe_applied = maybe_applied;
 }
 
-static gboolean
-code_in (const char        *code,
-         const char * const *list)
-{
-  return code != NULL && g_strv_contains (list, code);
-}
-
 SbAwsError
 sb_aws_error_code_from_aws (const char *aws_code,
                             guint       http_status)
@@ -216,22 +209,27 @@ sb_aws_error_code_from_aws (const char *aws_code,
     NULL
   };
 
-  if (code_in (aws_code, not_found))
-    return SB_AWS_ERROR_NOT_FOUND;
-  if (code_in (aws_code, condition))
-    return SB_AWS_ERROR_CONDITION_FAILED;
-  if (code_in (aws_code, exists))
-    return SB_AWS_ERROR_ALREADY_EXISTS;
-  if (code_in (aws_code, throttled))
-    return SB_AWS_ERROR_THROTTLED;
-  if (code_in (aws_code, not_supported))
-    return SB_AWS_ERROR_NOT_SUPPORTED;
-  if (code_in (aws_code, skew))
-    return SB_AWS_ERROR_CLOCK_SKEW;
-  if (code_in (aws_code, denied))
-    return SB_AWS_ERROR_ACCESS_DENIED;
-  if (code_in (aws_code, invalid))
-    return SB_AWS_ERROR_INVALID_REQUEST;
+  /* In this order: the first list holding the code wins. */
+  static const struct
+  {
+    const char * const *codes;
+    SbAwsError          error;
+  } by_code[] = {
+    { not_found,     SB_AWS_ERROR_NOT_FOUND },
+    { condition,     SB_AWS_ERROR_CONDITION_FAILED },
+    { exists,        SB_AWS_ERROR_ALREADY_EXISTS },
+    { throttled,     SB_AWS_ERROR_THROTTLED },
+    { not_supported, SB_AWS_ERROR_NOT_SUPPORTED },
+    { skew,          SB_AWS_ERROR_CLOCK_SKEW },
+    { denied,        SB_AWS_ERROR_ACCESS_DENIED },
+    { invalid,       SB_AWS_ERROR_INVALID_REQUEST },
+  };
+
+  for (gsize i = 0; aws_code != NULL && i < G_N_ELEMENTS (by_code); i++)
+    {
+      if (g_strv_contains (by_code[i].codes, aws_code))
+        return by_code[i].error;
+    }
 
   switch (http_status)
     {

@@ -17,7 +17,6 @@ lifecycle_xml (GPtrArray *rules)
   for (guint i = 0; i < rules->len; i++)
     {
       SbAwsS3LifecycleRule *rule = rules->pdata[i];
-      g_autofree char *number = NULL;
 
       g_string_append (xml, "<Rule>");
       if (rule->id != NULL)
@@ -28,26 +27,22 @@ lifecycle_xml (GPtrArray *rules)
       sb_aws_xml_append (xml, "Status", rule->enabled ? "Enabled" : "Disabled");
       for (guint t = 0; t < rule->n_transitions; t++)
         {
-          g_autofree char *days = g_strdup_printf ("%u", rule->transitions[t].days);
-
           g_string_append (xml, "<Transition>");
-          sb_aws_xml_append (xml, "Days", days);
+          sb_aws_xml_append_uint (xml, "Days", rule->transitions[t].days);
           sb_aws_xml_append (xml, "StorageClass", rule->transitions[t].storage_class);
           g_string_append (xml, "</Transition>");
         }
       if (rule->expiration_days > 0)
         {
-          number = g_strdup_printf ("%u", rule->expiration_days);
           g_string_append (xml, "<Expiration>");
-          sb_aws_xml_append (xml, "Days", number);
+          sb_aws_xml_append_uint (xml, "Days", rule->expiration_days);
           g_string_append (xml, "</Expiration>");
-          g_clear_pointer (&number, g_free);
         }
       if (rule->abort_incomplete_multipart_days > 0)
         {
-          number = g_strdup_printf ("%u", rule->abort_incomplete_multipart_days);
           g_string_append (xml, "<AbortIncompleteMultipartUpload>");
-          sb_aws_xml_append (xml, "DaysAfterInitiation", number);
+          sb_aws_xml_append_uint (xml, "DaysAfterInitiation",
+                                  rule->abort_incomplete_multipart_days);
           g_string_append (xml, "</AbortIncompleteMultipartUpload>");
         }
       g_string_append (xml, "</Rule>");
@@ -99,7 +94,6 @@ sb_aws_s3_put_bucket_lifecycle_async (SbAwsS3             *self,
       sb_aws_request_set_body (request, body, "application/xml");
     }
   sb_aws_s3_send (self, request, error, task, sb_aws_s3_return_true);
-  g_clear_object (&request);
 }
 
 gboolean
@@ -135,31 +129,30 @@ get_lifecycle_response (GTask       *task,
 {
   g_autoptr(SbAwsXmlNode) root = sb_aws_s3_parse_xml (task, body,
                                                       "GetBucketLifecycleConfiguration");
+  SbAwsXmlNode *node;
   GPtrArray *rules;
+  guint index = 0;
 
   if (root == NULL)
     return;
   rules = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_aws_s3_lifecycle_rule_free);
-  for (guint i = 0; i < root->children->len; i++)
+  while ((node = sb_aws_xml_next_child (root, "Rule", &index)) != NULL)
     {
-      SbAwsXmlNode *node = root->children->pdata[i];
+      SbAwsXmlNode *filter = sb_aws_xml_child (node, "Filter");
+      SbAwsXmlNode *transition, *part;
       SbAwsS3LifecycleRule *rule;
-      SbAwsXmlNode *filter, *part;
       const char *prefix;
+      guint t = 0;
 
-      if (!g_str_equal (node->name, "Rule"))
-        continue;
-      filter = sb_aws_xml_child (node, "Filter");
       prefix = filter ? sb_aws_xml_child_text (filter, "Prefix")
                       : sb_aws_xml_child_text (node, "Prefix");
       rule = sb_aws_s3_lifecycle_rule_new (sb_aws_xml_child_text (node, "ID"), prefix);
-      rule->enabled = g_strcmp0 (sb_aws_xml_child_text (node, "Status"), "Enabled") == 0;
-      for (guint j = 0; j < node->children->len; j++)
+      rule->enabled = sb_aws_xml_child_text_is (node, "Status", "Enabled");
+      while ((transition = sb_aws_xml_next_child (node, "Transition", &t)) != NULL)
         {
-          SbAwsXmlNode *transition = node->children->pdata[j];
           const char *days = sb_aws_xml_child_text (transition, "Days");
 
-          if (g_str_equal (transition->name, "Transition") && days != NULL)
+          if (days != NULL)
             sb_aws_s3_lifecycle_rule_add_transition (
                 rule, (guint) g_ascii_strtoull (days, NULL, 10),
                 sb_aws_xml_child_text (transition, "StorageClass"));
@@ -184,18 +177,14 @@ sb_aws_s3_get_bucket_lifecycle_async (SbAwsS3             *self,
                                       gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL);
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_get_bucket_lifecycle_async));
-  request = sb_aws_s3_new_request (self, "GetBucketLifecycleConfiguration", "GET", bucket, NULL,
-                                   "lifecycle", &error);
-  sb_aws_s3_send (self, request, error, task, get_lifecycle_response);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "GetBucketLifecycleConfiguration", "GET", bucket, NULL,
+                  "lifecycle", get_lifecycle_response);
 }
 
 /**

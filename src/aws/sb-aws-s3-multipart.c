@@ -23,69 +23,43 @@ sb_aws_s3_upload_free (SbAwsS3Upload *upload)
   g_free (upload);
 }
 
-typedef struct
-{
-  GPtrArray *uploads;
-  char      *next_key_marker;
-  char      *next_upload_id_marker;
-} UploadPage;
-
-static void
-upload_page_free (UploadPage *page)
-{
-  g_clear_pointer (&page->uploads, g_ptr_array_unref);
-  g_free (page->next_key_marker);
-  g_free (page->next_upload_id_marker);
-  g_free (page);
-}
-
 static void
 list_uploads_response (GTask       *task,
                        GBytes      *body,
                        SoupMessage *message)
 {
   g_autoptr(SbAwsXmlNode) root = sb_aws_s3_parse_xml (task, body, "ListMultipartUploads");
-  UploadPage *page;
+  SbAwsXmlNode *child;
+  SbAwsS3ListPage *page;
   gboolean decode;
+  guint index = 0;
 
   if (root == NULL)
     return;
-  decode = g_strcmp0 (sb_aws_xml_child_text (root, "EncodingType"), "url") == 0;
-  page = g_new0 (UploadPage, 1);
-  page->uploads = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_aws_s3_upload_free);
-  for (guint i = 0; i < root->children->len; i++)
+  decode = sb_aws_xml_child_text_is (root, "EncodingType", "url");
+  page = sb_aws_s3_list_page_new ((GDestroyNotify) sb_aws_s3_upload_free);
+  while ((child = sb_aws_xml_next_child (root, "Upload", &index)) != NULL)
     {
-      SbAwsXmlNode *child = root->children->pdata[i];
-      g_autofree char *key = NULL;
-      const char *upload_id;
-      const char *initiated;
+      g_autofree char *key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
+      const char *upload_id = sb_aws_xml_child_text (child, "UploadId");
       SbAwsS3Upload *upload;
 
-      if (!g_str_equal (child->name, "Upload"))
-        continue;
-      key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
-      upload_id = sb_aws_xml_child_text (child, "UploadId");
       if (key == NULL || upload_id == NULL)
         continue;
       upload = g_new0 (SbAwsS3Upload, 1);
       upload->key = g_steal_pointer (&key);
       upload->upload_id = g_strdup (upload_id);
-      if ((initiated = sb_aws_xml_child_text (child, "Initiated")) != NULL)
-        {
-          g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (initiated, NULL);
-
-          upload->initiated = dt ? g_date_time_to_unix (dt) : 0;
-        }
-      g_ptr_array_add (page->uploads, upload);
+      upload->initiated = sb_aws_xml_child_time (child, "Initiated");
+      g_ptr_array_add (page->items, upload);
     }
-  if (g_strcmp0 (sb_aws_xml_child_text (root, "IsTruncated"), "true") == 0)
+  if (sb_aws_xml_child_text_is (root, "IsTruncated", "true"))
     {
-      page->next_key_marker = sb_aws_s3_url_decode (sb_aws_xml_child_text (root, "NextKeyMarker"),
+      page->next_marker = sb_aws_s3_url_decode (sb_aws_xml_child_text (root, "NextKeyMarker"),
                                                     decode);
       page->next_upload_id_marker =
         g_strdup (sb_aws_xml_child_text (root, "NextUploadIdMarker"));
     }
-  g_task_return_pointer (task, page, (GDestroyNotify) upload_page_free);
+  g_task_return_pointer (task, page, (GDestroyNotify) sb_aws_s3_list_page_free);
 }
 
 /**
@@ -107,29 +81,17 @@ sb_aws_s3_list_multipart_uploads_async (SbAwsS3             *self,
 {
   g_autoptr(GString) query = g_string_new ("encoding-type=url");
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL);
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_list_multipart_uploads_async));
-  if (key_marker != NULL)
-    {
-      g_autofree char *encoded = sb_aws_uri_encode (key_marker, FALSE);
-      g_string_append_printf (query, "&key-marker=%s", encoded);
-    }
-  if (upload_id_marker != NULL)
-    {
-      g_autofree char *encoded = sb_aws_uri_encode (upload_id_marker, FALSE);
-      g_string_append_printf (query, "&upload-id-marker=%s", encoded);
-    }
+  sb_aws_s3_append_query (query, "key-marker", key_marker);
+  sb_aws_s3_append_query (query, "upload-id-marker", upload_id_marker);
   g_string_append (query, "&uploads");
-  request = sb_aws_s3_new_request (self, "ListMultipartUploads", "GET", bucket, NULL, query->str,
-                                   &error);
-  sb_aws_s3_send (self, request, error, task, list_uploads_response);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "ListMultipartUploads", "GET", bucket, NULL, query->str,
+                  list_uploads_response);
 }
 
 /**
@@ -148,19 +110,21 @@ sb_aws_s3_list_multipart_uploads_finish (SbAwsS3       *self,
                                          GError       **error)
 {
   gpointer tag = SB_SOURCE_TAG (sb_aws_s3_list_multipart_uploads_async);
-  UploadPage *page = sb_aws_s3_finish_pointer (self, result, tag, error);
-  GPtrArray *uploads;
+  SbAwsS3ListPage *page = sb_aws_s3_finish_pointer (self, result, tag, error);
 
-  if (page == NULL)
-    return NULL;
-  uploads = g_steal_pointer (&page->uploads);
-  *out_key_marker = g_steal_pointer (&page->next_key_marker);
-  *out_upload_id_marker = g_steal_pointer (&page->next_upload_id_marker);
-  upload_page_free (page);
-  return uploads;
+  return page ? sb_aws_s3_list_page_steal (page, out_key_marker, out_upload_id_marker) : NULL;
 }
 
 /* Multipart upload, one call at a time */
+
+/* "uploadId=…", the query naming an upload. */
+static char *
+upload_id_query (const char *upload_id)
+{
+  g_autofree char *encoded_id = sb_aws_uri_encode (upload_id, FALSE);
+
+  return g_strconcat ("uploadId=", encoded_id, NULL);
+}
 
 static void
 create_multipart_response (GTask       *task,
@@ -206,7 +170,6 @@ sb_aws_s3_create_multipart_upload_async (SbAwsS3             *self,
   if (request != NULL)
     sb_aws_s3_add_metadata_headers (request, content_type, metadata);
   sb_aws_s3_send (self, request, error, task, create_multipart_response);
-  g_clear_object (&request);
 }
 
 /**
@@ -257,7 +220,7 @@ sb_aws_s3_upload_part_async (SbAwsS3             *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autofree char *encoded_id = NULL;
+  g_autofree char *upload = NULL;
   g_autofree char *query = NULL;
   GTask *task;
   GError *error = NULL;
@@ -269,13 +232,12 @@ sb_aws_s3_upload_part_async (SbAwsS3             *self,
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_upload_part_async));
-  encoded_id = sb_aws_uri_encode (upload_id, FALSE);
-  query = g_strdup_printf ("partNumber=%u&uploadId=%s", part_number, encoded_id);
+  upload = upload_id_query (upload_id);
+  query = g_strdup_printf ("partNumber=%u&%s", part_number, upload);
   request = sb_aws_s3_new_request (self, "UploadPart", "PUT", bucket, key, query, &error);
   if (request != NULL)
     sb_aws_request_set_body (request, data, NULL);
   sb_aws_s3_send (self, request, error, task, etag_response);
-  g_clear_object (&request);
 }
 
 /**
@@ -333,7 +295,6 @@ sb_aws_s3_complete_multipart_upload_async (SbAwsS3             *self,
 {
   g_autoptr(GString) xml = g_string_new ("<CompleteMultipartUpload xmlns=\"" SB_AWS_S3_XMLNS "\">");
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *encoded_id = NULL;
   g_autofree char *query = NULL;
   GTask *task;
   GError *error = NULL;
@@ -346,24 +307,20 @@ sb_aws_s3_complete_multipart_upload_async (SbAwsS3             *self,
                              SB_SOURCE_TAG (sb_aws_s3_complete_multipart_upload_async));
   for (guint i = 0; i < etags->len; i++)
     {
-      g_autofree char *number = g_strdup_printf ("%u", i + 1);
-
       g_string_append (xml, "<Part>");
-      sb_aws_xml_append (xml, "PartNumber", number);
+      sb_aws_xml_append_uint (xml, "PartNumber", i + 1);
       sb_aws_xml_append (xml, "ETag", etags->pdata[i]);
       g_string_append (xml, "</Part>");
     }
   g_string_append (xml, "</CompleteMultipartUpload>");
   body = g_string_free_to_bytes (g_steal_pointer (&xml));
 
-  encoded_id = sb_aws_uri_encode (upload_id, FALSE);
-  query = g_strdup_printf ("uploadId=%s", encoded_id);
+  query = upload_id_query (upload_id);
   request = sb_aws_s3_new_request (self, "CompleteMultipartUpload", "POST", bucket, key, query,
                                    &error);
   if (request != NULL)
     sb_aws_request_set_body (request, body, "application/xml");
   sb_aws_s3_send (self, request, error, task, complete_response);
-  g_clear_object (&request);
 }
 
 gboolean
@@ -390,23 +347,17 @@ sb_aws_s3_abort_multipart_upload_async (SbAwsS3             *self,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  g_autofree char *encoded_id = NULL;
   g_autofree char *query = NULL;
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL && key != NULL && upload_id != NULL);
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_abort_multipart_upload_async));
-  encoded_id = sb_aws_uri_encode (upload_id, FALSE);
-  query = g_strdup_printf ("uploadId=%s", encoded_id);
-  request = sb_aws_s3_new_request (self, "AbortMultipartUpload", "DELETE", bucket, key, query,
-                                   &error);
-  sb_aws_s3_send (self, request, error, task, sb_aws_s3_return_true);
-  g_clear_object (&request);
+  query = upload_id_query (upload_id);
+  sb_aws_s3_call (self, task, "AbortMultipartUpload", "DELETE", bucket, key, query,
+                  sb_aws_s3_return_true);
 }
 
 gboolean

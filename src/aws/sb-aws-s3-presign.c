@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "sb-aws-error-private.h"
 #include "sb-aws-s3-private.h"
 #include "sb-aws-sigv4.h"
 
@@ -64,8 +63,7 @@ sb_aws_s3_presign_get_async (SbAwsS3             *self,
   uri = sb_aws_s3_build_uri (self, bucket, key, NULL, &error);
   if (uri == NULL)
     {
-      g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST, "S3: %s",
-                               error->message);
+      sb_aws_s3_return_request_error (task, error);
       g_object_unref (task);
       return;
     }

@@ -212,8 +212,14 @@ send_cb (GObject      *object,
   func (task, body, message);
 }
 
-/* Sends @request (NULL if building it failed with @error) and passes the
- * answer to @func; takes @task. */
+void
+sb_aws_s3_return_request_error (GTask        *task,
+                                const GError *error)
+{
+  g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST, "S3: %s",
+                           error->message);
+}
+
 void
 sb_aws_s3_send (SbAwsS3             *self,
                 SbAwsRequest        *request,
@@ -221,12 +227,12 @@ sb_aws_s3_send (SbAwsS3             *self,
                 GTask               *task,
                 SbAwsS3ResponseFunc  func)
 {
+  g_autoptr(SbAwsRequest) owned = request;
   Pending *pending;
 
-  if (request == NULL)
+  if (owned == NULL)
     {
-      g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST, "S3: %s",
-                               error->message);
+      sb_aws_s3_return_request_error (task, error);
       g_error_free (error);
       g_object_unref (task);
       return;
@@ -234,8 +240,25 @@ sb_aws_s3_send (SbAwsS3             *self,
   pending = g_new0 (Pending, 1);
   pending->task = task;
   pending->func = func;
-  sb_aws_client_send_async (self->client, request, g_task_get_cancellable (task), send_cb,
+  sb_aws_client_send_async (self->client, owned, g_task_get_cancellable (task), send_cb,
                             pending);
+}
+
+void
+sb_aws_s3_call (SbAwsS3             *self,
+                GTask               *task,
+                const char          *operation,
+                const char          *method,
+                const char          *bucket,
+                const char          *key,
+                const char          *query,
+                SbAwsS3ResponseFunc  func)
+{
+  GError *error = NULL;
+  SbAwsRequest *request = sb_aws_s3_new_request (self, operation, method, bucket, key, query,
+                                                 &error);
+
+  sb_aws_s3_send (self, request, error, task, func);
 }
 
 void
@@ -294,6 +317,19 @@ sb_aws_s3_parse_xml (GTask      *task,
     g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_RESPONSE,
                              "S3 %s returned XML we cannot read: %s", operation, error->message);
   return root;
+}
+
+void
+sb_aws_s3_append_query (GString    *query,
+                        const char *name,
+                        const char *value)
+{
+  g_autofree char *encoded = NULL;
+
+  if (value == NULL)
+    return;
+  encoded = sb_aws_uri_encode (value, FALSE);
+  g_string_append_printf (query, "&%s=%s", name, encoded);
 }
 
 void
@@ -360,7 +396,6 @@ sb_aws_s3_create_bucket_async (SbAwsS3             *self,
       sb_aws_request_set_body (request, body, "application/xml");
     }
   sb_aws_s3_send (self, request, error, task, sb_aws_s3_return_true);
-  g_clear_object (&request);
 }
 
 gboolean
@@ -434,8 +469,6 @@ sb_aws_s3_head_object_async (SbAwsS3             *self,
                              gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL && key != NULL && *key != '\0');
@@ -443,9 +476,7 @@ sb_aws_s3_head_object_async (SbAwsS3             *self,
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_head_object_async));
   g_task_set_task_data (task, g_strdup (key), g_free);
-  request = sb_aws_s3_new_request (self, "HeadObject", "HEAD", bucket, key, NULL, &error);
-  sb_aws_s3_send (self, request, error, task, head_response);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "HeadObject", "HEAD", bucket, key, NULL, head_response);
 }
 
 /**
@@ -476,17 +507,14 @@ sb_aws_s3_delete_object_async (SbAwsS3             *self,
                                gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL && key != NULL && *key != '\0');
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_delete_object_async));
-  request = sb_aws_s3_new_request (self, "DeleteObject", "DELETE", bucket, key, NULL, &error);
-  sb_aws_s3_send (self, request, error, task, sb_aws_s3_return_true);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "DeleteObject", "DELETE", bucket, key, NULL,
+                  sb_aws_s3_return_true);
 }
 
 gboolean
@@ -578,8 +606,7 @@ sb_aws_s3_get_object_async (SbAwsS3             *self,
   request = sb_aws_s3_new_request (self, "GetObject", "GET", bucket, key, NULL, &error);
   if (request == NULL)
     {
-      g_task_return_new_error (task, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST, "S3: %s",
-                               error->message);
+      sb_aws_s3_return_request_error (task, error);
       return;
     }
   if (offset > 0 || length > 0)
@@ -625,18 +652,37 @@ sb_aws_s3_get_object_finish (SbAwsS3             *self,
 
 /* Listing */
 
-typedef struct
+SbAwsS3ListPage *
+sb_aws_s3_list_page_new (GDestroyNotify item_free)
 {
-  GPtrArray *objects;
-  char      *next_token;
-} ListPage;
+  SbAwsS3ListPage *page = g_new0 (SbAwsS3ListPage, 1);
 
-static void
-list_page_free (ListPage *page)
+  page->items = g_ptr_array_new_with_free_func (item_free);
+  return page;
+}
+
+void
+sb_aws_s3_list_page_free (SbAwsS3ListPage *page)
 {
-  g_clear_pointer (&page->objects, g_ptr_array_unref);
-  g_free (page->next_token);
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  g_free (page->next_marker);
+  g_free (page->next_upload_id_marker);
   g_free (page);
+}
+
+GPtrArray *
+sb_aws_s3_list_page_steal (SbAwsS3ListPage  *page,
+                           char            **out_next_marker,
+                           char            **out_next_upload_id_marker)
+{
+  GPtrArray *items = g_steal_pointer (&page->items);
+
+  if (out_next_marker != NULL)
+    *out_next_marker = g_steal_pointer (&page->next_marker);
+  if (out_next_upload_id_marker != NULL)
+    *out_next_upload_id_marker = g_steal_pointer (&page->next_upload_id_marker);
+  sb_aws_s3_list_page_free (page);
+  return items;
 }
 
 char *
@@ -658,42 +704,34 @@ list_response (GTask       *task,
                SoupMessage *message)
 {
   g_autoptr(SbAwsXmlNode) root = sb_aws_s3_parse_xml (task, body, "ListObjectsV2");
-  ListPage *page;
+  SbAwsXmlNode *child;
+  SbAwsS3ListPage *page;
   gboolean decode;
+  guint index = 0;
 
   if (root == NULL)
     return;
-  decode = g_strcmp0 (sb_aws_xml_child_text (root, "EncodingType"), "url") == 0;
-  page = g_new0 (ListPage, 1);
-  page->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_aws_s3_object_info_free);
-  for (guint i = 0; i < root->children->len; i++)
+  decode = sb_aws_xml_child_text_is (root, "EncodingType", "url");
+  page = sb_aws_s3_list_page_new ((GDestroyNotify) sb_aws_s3_object_info_free);
+  while ((child = sb_aws_xml_next_child (root, "Contents", &index)) != NULL)
     {
-      SbAwsXmlNode *child = root->children->pdata[i];
-      g_autofree char *key = NULL;
+      g_autofree char *key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
       SbAwsS3ObjectInfo *info;
-      const char *text;
+      const char *size;
 
-      if (!g_str_equal (child->name, "Contents"))
-        continue;
-      key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
       if (key == NULL)
         continue;
       info = sb_aws_s3_object_info_new (key);
-      if ((text = sb_aws_xml_child_text (child, "Size")) != NULL)
-        info->size = g_ascii_strtoull (text, NULL, 10);
+      if ((size = sb_aws_xml_child_text (child, "Size")) != NULL)
+        info->size = g_ascii_strtoull (size, NULL, 10);
       info->etag = g_strdup (sb_aws_xml_child_text (child, "ETag"));
       info->storage_class = g_strdup (sb_aws_xml_child_text (child, "StorageClass"));
-      if ((text = sb_aws_xml_child_text (child, "LastModified")) != NULL)
-        {
-          g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
-
-          info->last_modified = dt ? g_date_time_to_unix (dt) : 0;
-        }
-      g_ptr_array_add (page->objects, info);
+      info->last_modified = sb_aws_xml_child_time (child, "LastModified");
+      g_ptr_array_add (page->items, info);
     }
-  if (g_strcmp0 (sb_aws_xml_child_text (root, "IsTruncated"), "true") == 0)
-    page->next_token = g_strdup (sb_aws_xml_child_text (root, "NextContinuationToken"));
-  g_task_return_pointer (task, page, (GDestroyNotify) list_page_free);
+  if (sb_aws_xml_child_text_is (root, "IsTruncated", "true"))
+    page->next_marker = g_strdup (sb_aws_xml_child_text (root, "NextContinuationToken"));
+  g_task_return_pointer (task, page, (GDestroyNotify) sb_aws_s3_list_page_free);
 }
 
 /**
@@ -717,29 +755,17 @@ sb_aws_s3_list_objects_async (SbAwsS3             *self,
 {
   g_autoptr(GString) query = g_string_new ("list-type=2&encoding-type=url");
   GTask *task;
-  GError *error = NULL;
-  SbAwsRequest *request;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
   g_return_if_fail (bucket != NULL);
 
   task = sb_aws_s3_new_task (self, cancellable, callback, user_data,
                              SB_SOURCE_TAG (sb_aws_s3_list_objects_async));
-  if (prefix != NULL && *prefix != '\0')
-    {
-      g_autofree char *encoded = sb_aws_uri_encode (prefix, FALSE);
-      g_string_append_printf (query, "&prefix=%s", encoded);
-    }
-  if (continuation_token != NULL)
-    {
-      g_autofree char *encoded = sb_aws_uri_encode (continuation_token, FALSE);
-      g_string_append_printf (query, "&continuation-token=%s", encoded);
-    }
+  sb_aws_s3_append_query (query, "prefix", prefix != NULL && *prefix != '\0' ? prefix : NULL);
+  sb_aws_s3_append_query (query, "continuation-token", continuation_token);
   if (max_keys > 0)
     g_string_append_printf (query, "&max-keys=%u", max_keys);
-  request = sb_aws_s3_new_request (self, "ListObjectsV2", "GET", bucket, NULL, query->str, &error);
-  sb_aws_s3_send (self, request, error, task, list_response);
-  g_clear_object (&request);
+  sb_aws_s3_call (self, task, "ListObjectsV2", "GET", bucket, NULL, query->str, list_response);
 }
 
 /**
@@ -755,16 +781,9 @@ sb_aws_s3_list_objects_finish (SbAwsS3       *self,
                                char         **out_next_token,
                                GError       **error)
 {
-  ListPage *page = sb_aws_s3_finish_pointer (self, result,
-                                             SB_SOURCE_TAG (sb_aws_s3_list_objects_async),
-                                             error);
-  GPtrArray *objects;
+  SbAwsS3ListPage *page = sb_aws_s3_finish_pointer (self, result,
+                                                    SB_SOURCE_TAG (sb_aws_s3_list_objects_async),
+                                                    error);
 
-  if (page == NULL)
-    return NULL;
-  objects = g_steal_pointer (&page->objects);
-  if (out_next_token != NULL)
-    *out_next_token = g_steal_pointer (&page->next_token);
-  list_page_free (page);
-  return objects;
+  return page ? sb_aws_s3_list_page_steal (page, out_next_token, NULL) : NULL;
 }

@@ -183,29 +183,52 @@ sb_aws_sigv4_canonical_path (const char *path,
   return g_strdup (path);
 }
 
+/* A query parameter or a header line, both sorted into canonical order. */
 typedef struct
 {
-  char *key;
+  char *name;
   char *value;
-} QueryParam;
+} NameValue;
+
+/* Takes @name and @value. */
+static NameValue *
+name_value_new (char *name,
+                char *value)
+{
+  NameValue *pair = g_new0 (NameValue, 1);
+
+  pair->name = name;
+  pair->value = value;
+  return pair;
+}
 
 static void
-query_param_free (gpointer data)
+name_value_free (gpointer data)
 {
-  QueryParam *param = data;
+  NameValue *pair = data;
 
-  g_free (param->key);
-  g_free (param->value);
-  g_free (param);
+  g_free (pair->name);
+  g_free (pair->value);
+  g_free (pair);
 }
 
 static int
-query_param_compare (gconstpointer a,
-                     gconstpointer b)
+name_value_compare_names (gconstpointer a,
+                          gconstpointer b)
 {
-  const QueryParam *pa = *(const QueryParam * const *) a;
-  const QueryParam *pb = *(const QueryParam * const *) b;
-  int cmp = strcmp (pa->key, pb->key);
+  const NameValue *pa = *(const NameValue * const *) a;
+  const NameValue *pb = *(const NameValue * const *) b;
+
+  return strcmp (pa->name, pb->name);
+}
+
+static int
+name_value_compare (gconstpointer a,
+                    gconstpointer b)
+{
+  const NameValue *pa = *(const NameValue * const *) a;
+  const NameValue *pb = *(const NameValue * const *) b;
+  int cmp = strcmp (pa->name, pb->name);
 
   return cmp != 0 ? cmp : strcmp (pa->value, pb->value);
 }
@@ -216,7 +239,7 @@ query_param_compare (gconstpointer a,
 char *
 sb_aws_sigv4_canonical_query (const char *query)
 {
-  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (query_param_free);
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (name_value_free);
   GString *out = g_string_new (NULL);
   const char *p = query;
 
@@ -225,64 +248,28 @@ sb_aws_sigv4_canonical_query (const char *query)
       const char *amp = strchr (p, '&');
       const char *end = amp ? amp : p + strlen (p);
       const char *eq = memchr (p, '=', end - p);
-      g_autofree char *key = NULL;
-      g_autofree char *value = NULL;
-      QueryParam *param;
 
       if (end > p)
         {
-          GString *tmp;
+          g_autofree char *key = percent_decode (p, (eq ? eq : end) - p);
+          g_autofree char *value = eq ? percent_decode (eq + 1, end - eq - 1) : g_strdup ("");
 
-          key = percent_decode (p, (eq ? eq : end) - p);
-          value = eq ? percent_decode (eq + 1, end - eq - 1) : g_strdup ("");
-          param = g_new0 (QueryParam, 1);
-          tmp = g_string_new (NULL);
-          append_uri_encoded (tmp, key, -1, FALSE);
-          param->key = g_string_free (tmp, FALSE);
-          tmp = g_string_new (NULL);
-          append_uri_encoded (tmp, value, -1, FALSE);
-          param->value = g_string_free (tmp, FALSE);
-          g_ptr_array_add (params, param);
+          g_ptr_array_add (params, name_value_new (sb_aws_uri_encode (key, FALSE),
+                                                   sb_aws_uri_encode (value, FALSE)));
         }
       p = amp ? amp + 1 : NULL;
     }
 
-  g_ptr_array_sort (params, query_param_compare);
+  g_ptr_array_sort (params, name_value_compare);
   for (guint i = 0; i < params->len; i++)
     {
-      QueryParam *param = g_ptr_array_index (params, i);
+      NameValue *param = g_ptr_array_index (params, i);
 
       if (i > 0)
         g_string_append_c (out, '&');
-      g_string_append_printf (out, "%s=%s", param->key, param->value);
+      g_string_append_printf (out, "%s=%s", param->name, param->value);
     }
   return g_string_free (out, FALSE);
-}
-
-typedef struct
-{
-  char *name;
-  char *value;
-} HeaderLine;
-
-static void
-header_line_free (gpointer data)
-{
-  HeaderLine *line = data;
-
-  g_free (line->name);
-  g_free (line->value);
-  g_free (line);
-}
-
-static int
-header_line_compare (gconstpointer a,
-                     gconstpointer b)
-{
-  const HeaderLine *la = *(const HeaderLine * const *) a;
-  const HeaderLine *lb = *(const HeaderLine * const *) b;
-
-  return strcmp (la->name, lb->name);
 }
 
 static inline gboolean
@@ -318,7 +305,7 @@ char *
 sb_aws_sigv4_canonical_headers (SoupMessageHeaders  *headers,
                                 char               **signed_headers)
 {
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (header_line_free);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (name_value_free);
   GString *canonical = g_string_new (NULL);
   GString *names = g_string_new (NULL);
   SoupMessageHeadersIter iter;
@@ -328,25 +315,22 @@ sb_aws_sigv4_canonical_headers (SoupMessageHeaders  *headers,
   soup_message_headers_iter_init (&iter, headers);
   while (soup_message_headers_iter_next (&iter, &name, &value))
     {
-      HeaderLine *line;
       g_autofree char *lower = g_ascii_strdown (name, -1);
 
       if (g_strv_contains (unsigned_headers, lower))
         continue;
-      line = g_new0 (HeaderLine, 1);
-      line->name = g_steal_pointer (&lower);
-      line->value = canonical_header_value (value);
-      g_ptr_array_add (lines, line);
+      g_ptr_array_add (lines, name_value_new (g_steal_pointer (&lower),
+                                              canonical_header_value (value)));
     }
 
   /* A stable sort keeps repeated headers in the order they were added,
    * which is the order their values must be joined in. */
-  g_ptr_array_sort (lines, header_line_compare);
+  g_ptr_array_sort (lines, name_value_compare_names);
 
   for (guint i = 0; i < lines->len; i++)
     {
-      HeaderLine *line = g_ptr_array_index (lines, i);
-      HeaderLine *prev = i > 0 ? g_ptr_array_index (lines, i - 1) : NULL;
+      NameValue *line = g_ptr_array_index (lines, i);
+      NameValue *prev = i > 0 ? g_ptr_array_index (lines, i - 1) : NULL;
 
       if (prev != NULL && g_str_equal (prev->name, line->name))
         {
@@ -557,6 +541,31 @@ sign_string (const SbAwsSigningConfig *config,
   return signature;
 }
 
+/* The last stages, shared by both signing modes: the string to sign and the
+ * signature of @canonical_request (which this takes), each stage handed
+ * back when asked for. Returns the signature. */
+static char *
+sign_canonical_request (const SbAwsSigningConfig  *config,
+                        const char                *amz_date,
+                        const char                *scope,
+                        char                      *canonical_request,
+                        char                     **out_canonical_request,
+                        char                     **out_string_to_sign,
+                        char                     **out_signature)
+{
+  g_autofree char *request = canonical_request;
+  g_autofree char *string_to_sign = sb_aws_sigv4_string_to_sign (amz_date, scope, request);
+  char *signature = sign_string (config, amz_date, string_to_sign);
+
+  if (out_canonical_request)
+    *out_canonical_request = g_steal_pointer (&request);
+  if (out_string_to_sign)
+    *out_string_to_sign = g_steal_pointer (&string_to_sign);
+  if (out_signature)
+    *out_signature = g_strdup (signature);
+  return signature;
+}
+
 /* Header signing */
 
 gboolean
@@ -572,11 +581,10 @@ sb_aws_sigv4_sign_headers_full (const SbAwsSigningConfig  *config,
 {
   g_autofree char *amz_date = NULL;
   g_autofree char *scope = NULL;
-  g_autofree char *canonical_request = NULL;
   g_autofree char *signed_headers = NULL;
-  g_autofree char *string_to_sign = NULL;
   g_autofree char *signature = NULL;
   g_autofree char *authorization = NULL;
+  char *canonical_request;
   const char *token;
 
   g_return_val_if_fail (config != NULL, FALSE);
@@ -605,8 +613,8 @@ sb_aws_sigv4_sign_headers_full (const SbAwsSigningConfig  *config,
 
   canonical_request = sb_aws_sigv4_canonical_request (config, method, path, query, headers,
                                                       payload_hash, &signed_headers);
-  string_to_sign = sb_aws_sigv4_string_to_sign (amz_date, scope, canonical_request);
-  signature = sign_string (config, amz_date, string_to_sign);
+  signature = sign_canonical_request (config, amz_date, scope, canonical_request,
+                                      out_canonical_request, out_string_to_sign, out_signature);
 
   authorization = g_strdup_printf (ALGORITHM " Credential=%s/%s, SignedHeaders=%s, Signature=%s",
                                    sb_aws_credentials_get_access_key_id (config->credentials),
@@ -614,13 +622,6 @@ sb_aws_sigv4_sign_headers_full (const SbAwsSigningConfig  *config,
   if (token != NULL && config->omit_session_token)
     soup_message_headers_append (headers, "X-Amz-Security-Token", token);
   soup_message_headers_append (headers, "Authorization", authorization);
-
-  if (out_canonical_request)
-    *out_canonical_request = g_steal_pointer (&canonical_request);
-  if (out_string_to_sign)
-    *out_string_to_sign = g_steal_pointer (&string_to_sign);
-  if (out_signature)
-    *out_signature = g_steal_pointer (&signature);
   return TRUE;
 }
 
@@ -677,9 +678,8 @@ sb_aws_sigv4_presign_query_full (const SbAwsSigningConfig  *config,
   g_autofree char *signed_headers = NULL;
   g_autofree char *encoded_names = NULL;
   g_autofree char *encoded_token = NULL;
-  g_autofree char *canonical_request = NULL;
-  g_autofree char *string_to_sign = NULL;
   g_autofree char *signature = NULL;
+  char *canonical_request;
   GString *result;
   const char *token;
   gboolean has_query = query != NULL && *query != '\0';
@@ -721,19 +721,12 @@ sb_aws_sigv4_presign_query_full (const SbAwsSigningConfig  *config,
   canonical_request = g_strdup_printf ("%s\n%s\n%s\n%s\n%s\n%s", method, canonical_path,
                                        canonical_query, canonical_headers, signed_headers,
                                        payload_hash);
-  string_to_sign = sb_aws_sigv4_string_to_sign (amz_date, scope, canonical_request);
-  signature = sign_string (config, amz_date, string_to_sign);
+  signature = sign_canonical_request (config, amz_date, scope, canonical_request,
+                                      out_canonical_request, out_string_to_sign, out_signature);
 
   if (token != NULL && config->omit_session_token)
     g_string_append_printf (result, "&X-Amz-Security-Token=%s", encoded_token);
   g_string_append_printf (result, "&X-Amz-Signature=%s", signature);
-
-  if (out_canonical_request)
-    *out_canonical_request = g_steal_pointer (&canonical_request);
-  if (out_string_to_sign)
-    *out_string_to_sign = g_steal_pointer (&string_to_sign);
-  if (out_signature)
-    *out_signature = g_steal_pointer (&signature);
   return g_string_free (result, FALSE);
 }
 

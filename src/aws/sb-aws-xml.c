@@ -120,17 +120,27 @@ sb_aws_xml_parse (const char  *data,
 }
 
 SbAwsXmlNode *
-sb_aws_xml_child (SbAwsXmlNode *node,
-                  const char   *name)
+sb_aws_xml_next_child (SbAwsXmlNode *node,
+                       const char   *name,
+                       guint        *index)
 {
-  for (guint i = 0; node != NULL && i < node->children->len; i++)
+  while (node != NULL && *index < node->children->len)
     {
-      SbAwsXmlNode *child = node->children->pdata[i];
+      SbAwsXmlNode *child = node->children->pdata[(*index)++];
 
       if (g_str_equal (child->name, name))
         return child;
     }
   return NULL;
+}
+
+SbAwsXmlNode *
+sb_aws_xml_child (SbAwsXmlNode *node,
+                  const char   *name)
+{
+  guint index = 0;
+
+  return sb_aws_xml_next_child (node, name, &index);
 }
 
 const char *
@@ -142,6 +152,24 @@ sb_aws_xml_child_text (SbAwsXmlNode *node,
   return child ? child->text->str : NULL;
 }
 
+gboolean
+sb_aws_xml_child_text_is (SbAwsXmlNode *node,
+                          const char   *name,
+                          const char   *text)
+{
+  return g_strcmp0 (sb_aws_xml_child_text (node, name), text) == 0;
+}
+
+gint64
+sb_aws_xml_child_time (SbAwsXmlNode *node,
+                       const char   *name)
+{
+  const char *text = sb_aws_xml_child_text (node, name);
+  g_autoptr(GDateTime) dt = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return dt ? g_date_time_to_unix (dt) : 0;
+}
+
 void
 sb_aws_xml_append (GString    *out,
                    const char *name,
@@ -150,4 +178,12 @@ sb_aws_xml_append (GString    *out,
   g_autofree char *escaped = g_markup_escape_text (text, -1);
 
   g_string_append_printf (out, "<%s>%s</%s>", name, escaped, name);
+}
+
+void
+sb_aws_xml_append_uint (GString    *out,
+                        const char *name,
+                        guint       value)
+{
+  g_string_append_printf (out, "<%s>%u</%s>", name, value, name);
 }
