@@ -450,56 +450,15 @@ finish_boolean (SbStore       *store,
                 GAsyncResult  *result,
                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return sb_store_task_finish_boolean (store, result, error);
 }
 
-/* Typed finishers: calling through a cast function pointer would be
- * undefined behaviour. */
-static SbUser *
-finish_user (SbStore       *store,
-             GAsyncResult  *result,
-             GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static GPtrArray *
-finish_files (SbStore       *store,
-              GAsyncResult  *result,
-              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static SbFile *
-finish_file (SbStore       *store,
-             GAsyncResult  *result,
-             GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static SbSession *
-finish_session (SbStore       *store,
-                GAsyncResult  *result,
-                GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static GInputStream *
-finish_stream (SbStore       *store,
-               GAsyncResult  *result,
-               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (finish_user, SbUser)
+SB_STORE_DEFINE_POINTER_FINISH (finish_files, GPtrArray)
+SB_STORE_DEFINE_POINTER_FINISH (finish_file, SbFile)
+SB_STORE_DEFINE_POINTER_FINISH (finish_session, SbSession)
+SB_STORE_DEFINE_POINTER_FINISH (finish_stream, GInputStream)
+SB_STORE_DEFINE_POINTER_FINISH (finish_blob_info, SbBlobInfo)
 
 /* Conditional writes */
 
@@ -1533,18 +1492,13 @@ sb_aws_store_session_delete_for_user_async (SbStore             *store,
 
 /* Blobs */
 
-typedef struct
-{
-  char    *key;
-  guint64  size;
-  char    *sha256;
-} BlobWrite;
+/* The task data of a blob write is only what blob_write_finish returns. */
+typedef SbBlobWritten BlobWrite;
 
 static void
 blob_write_free (BlobWrite *op)
 {
-  g_free (op->key);
-  g_free (op->sha256);
+  sb_blob_written_clear (op);
   g_free (op);
 }
 
@@ -1608,27 +1562,6 @@ sb_aws_store_blob_write_async (SbStore             *store,
   g_hash_table_insert (metadata, "name", g_steal_pointer (&escaped));
   sb_aws_s3_put_object_async (self->s3, self->bucket, op->key, source, size_hint,
                               content_type, metadata, cancellable, blob_write_cb, task);
-}
-
-static char *
-sb_aws_store_blob_write_finish (SbStore       *store,
-                                GAsyncResult  *result,
-                                guint64       *size,
-                                char         **sha256,
-                                GError       **error)
-{
-  BlobWrite *op;
-
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-  op = g_task_get_task_data (G_TASK (result));
-  if (size != NULL)
-    *size = op->size;
-  if (sha256 != NULL)
-    *sha256 = g_strdup (op->sha256);
-  return g_strdup (op->key);
 }
 
 static void
@@ -1918,15 +1851,6 @@ sb_aws_store_blob_stat_async (SbStore             *store,
   sb_aws_s3_head_object_async (self->s3, self->bucket, key, cancellable, blob_stat_cb, task);
 }
 
-static SbBlobInfo *
-finish_blob_info (SbStore       *store,
-                  GAsyncResult  *result,
-                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 upload_list_cb (GObject      *object,
                 GAsyncResult *result,
@@ -2095,7 +2019,7 @@ sb_aws_store_iface_init (SbStoreInterface *iface)
   iface->session_delete_for_user_async = sb_aws_store_session_delete_for_user_async;
   iface->session_delete_for_user_finish = finish_boolean;
   iface->blob_write_async = sb_aws_store_blob_write_async;
-  iface->blob_write_finish = sb_aws_store_blob_write_finish;
+  iface->blob_write_finish = sb_store_blob_written_finish;
   iface->blob_read_async = sb_aws_store_blob_read_async;
   iface->blob_read_finish = finish_stream;
   iface->blob_delete_async = sb_aws_store_blob_delete_async;

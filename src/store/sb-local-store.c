@@ -284,21 +284,12 @@ run_db (SbLocalStore        *self,
                user_data);
 }
 
-static gpointer
-finish_pointer (SbLocalStore  *self,
-                GAsyncResult  *result,
-                GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static gboolean
 finish_boolean (SbStore       *store,
                 GAsyncResult  *result,
                 GError       **error)
 {
-  return finish_pointer (SB_LOCAL_STORE (store), result, error) != NULL;
+  return sb_store_task_finish_pointer (store, result, error) != NULL;
 }
 
 /* A non-NULL result that means "done" for calls without a value. */
@@ -380,13 +371,7 @@ sb_local_store_user_get_async (SbStore             *store,
           g_strdup (username), g_free, g_object_unref, cancellable, callback, user_data);
 }
 
-static SbUser *
-sb_local_store_user_get_finish (SbStore       *store,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_user_get_finish, SbUser)
 
 static gpointer
 db_user_update (SbLocalStore  *self,
@@ -501,13 +486,7 @@ sb_local_store_file_list_async (SbStore             *store,
           cancellable, callback, user_data);
 }
 
-static GPtrArray *
-sb_local_store_file_list_finish (SbStore       *store,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_file_list_finish, GPtrArray)
 
 static SbFile *
 file_get_locked (SbLocalStore  *self,
@@ -558,13 +537,7 @@ sb_local_store_file_get_async (SbStore             *store,
           cancellable, callback, user_data);
 }
 
-static SbFile *
-sb_local_store_file_get_finish (SbStore       *store,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_file_get_finish, SbFile)
 
 static gboolean
 file_insert_locked (SbLocalStore  *self,
@@ -860,13 +833,7 @@ sb_local_store_session_get_async (SbStore             *store,
           g_strdup (token_hash), g_free, g_object_unref, cancellable, callback, user_data);
 }
 
-static SbSession *
-sb_local_store_session_get_finish (SbStore       *store,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_session_get_finish, SbSession)
 
 static gpointer
 db_session_delete (SbLocalStore  *self,
@@ -1049,15 +1016,13 @@ typedef enum
 
 typedef struct
 {
+  SbBlobWritten written;       /* first: what blob_write_finish returns */
   GTask        *task;          /* the caller's, while anything is in flight */
   GInputStream *source;
-  char         *key;
   char         *tmp_path;
   char         *final_path;
   int           fd;
-  guint64       size;
   SbSha256     *sha256;
-  char         *digest;
   guint8       *buffers[N_BUFFERS];
   gsize         filled[N_BUFFERS];
   BufferState   state[N_BUFFERS];
@@ -1078,11 +1043,10 @@ blob_write_free (BlobWrite *op)
       g_unlink (op->tmp_path);
     }
   g_clear_object (&op->source);
-  g_free (op->key);
+  sb_blob_written_clear (&op->written);
   g_free (op->tmp_path);
   g_free (op->final_path);
   g_clear_pointer (&op->sha256, sb_sha256_free);
-  g_free (op->digest);
   for (guint i = 0; i < N_BUFFERS; i++)
     g_free (op->buffers[i]);
   g_clear_error (&op->error);
@@ -1154,7 +1118,7 @@ blob_write_commit_thread (GTask        *task,
       return;
     }
 
-  op->digest = sb_sha256_finish_hex (op->sha256);
+  op->written.sha256 = sb_sha256_finish_hex (op->sha256);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1241,7 +1205,7 @@ blob_write_read_cb (GObject      *object,
   else
     {
       op->filled[index] = n;
-      op->size += n;
+      op->written.size += n;
       op->state[index] = n > 0 ? BUFFER_READY : BUFFER_FREE;
       /* read_all stops short only at the end of the stream. */
       if (n < BLOB_CHUNK_SIZE)
@@ -1345,7 +1309,7 @@ sb_local_store_blob_write_async (SbStore             *store,
   op = g_new0 (BlobWrite, 1);
   op->fd = -1;
   op->source = g_object_ref (source);
-  op->key = g_strdup_printf ("%s/%s", owner, id);
+  op->written.key = g_strdup_printf ("%s/%s", owner, id);
   op->tmp_path = g_build_filename (self->tmp_dir, id, NULL);
   op->final_path = g_build_filename (self->blob_dir, owner, id, NULL);
   op->sha256 = sb_sha256_new ();
@@ -1373,28 +1337,6 @@ sb_local_store_blob_write_async (SbStore             *store,
 
   op->task = g_steal_pointer (&task);
   blob_write_advance (op);
-}
-
-static char *
-sb_local_store_blob_write_finish (SbStore       *store,
-                                  GAsyncResult  *result,
-                                  guint64       *size,
-                                  char         **sha256,
-                                  GError       **error)
-{
-  BlobWrite *op;
-
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-
-  op = g_task_get_task_data (G_TASK (result));
-  if (size)
-    *size = op->size;
-  if (sha256)
-    *sha256 = g_strdup (op->digest);
-  return g_strdup (op->key);
 }
 
 typedef struct
@@ -1482,13 +1424,7 @@ sb_local_store_blob_read_async (SbStore             *store,
   g_task_run_in_thread (task, blob_read_thread);
 }
 
-static GInputStream *
-sb_local_store_blob_read_finish (SbStore       *store,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_blob_read_finish, GInputStream)
 
 static void
 blob_delete_thread (GTask        *task,
@@ -1539,8 +1475,7 @@ finish_task_boolean (SbStore       *store,
                      GAsyncResult  *result,
                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return sb_store_task_finish_boolean (store, result, error);
 }
 
 /* Maintenance */
@@ -1555,13 +1490,7 @@ sb_local_store_file_scan_async (SbStore             *store,
           NULL, NULL, (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
-static GPtrArray *
-finish_array (SbStore       *store,
-              GAsyncResult  *result,
-              GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (finish_array, GPtrArray)
 
 static gint64
 mtime_usec (const GStatBuf *st)
@@ -1689,13 +1618,7 @@ sb_local_store_blob_stat_async (SbStore             *store,
   g_task_run_in_thread (task, blob_stat_thread);
 }
 
-static SbBlobInfo *
-sb_local_store_blob_stat_finish (SbStore       *store,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_blob_stat_finish, SbBlobInfo)
 
 static void
 upload_list_thread (GTask        *task,
@@ -1853,7 +1776,7 @@ sb_local_store_iface_init (SbStoreInterface *iface)
   iface->session_delete_for_user_async = sb_local_store_session_delete_for_user_async;
   iface->session_delete_for_user_finish = finish_boolean;
   iface->blob_write_async = sb_local_store_blob_write_async;
-  iface->blob_write_finish = sb_local_store_blob_write_finish;
+  iface->blob_write_finish = sb_store_blob_written_finish;
   iface->blob_read_async = sb_local_store_blob_read_async;
   iface->blob_read_finish = sb_local_store_blob_read_finish;
   iface->blob_delete_async = sb_local_store_blob_delete_async;
