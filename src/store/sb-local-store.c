@@ -167,6 +167,27 @@ step_done (SbLocalStore  *self,
   return set_sqlite_error (self->db, rc, what, error);
 }
 
+/* Steps a statement that reads one record: TRUE with the row to read, else
+ * FALSE with %SB_STORE_ERROR_NOT_FOUND (@missing) or the SQLite error of
+ * @reading. */
+static gboolean
+step_row (SbLocalStore  *self,
+          sqlite3_stmt  *stmt,
+          const char    *missing,
+          const char    *reading,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    g_set_error_literal (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, missing);
+  else
+    set_sqlite_error (self->db, rc, reading, error);
+  return FALSE;
+}
+
 static gboolean
 exec_sql (SbLocalStore  *self,
           const char    *sql,
@@ -345,19 +366,13 @@ db_user_get (SbLocalStore  *self,
   g_autoptr(sqlite3_stmt) stmt =
     prepare (self, "SELECT username, email, password, role, created_at, updated_at"
                    " FROM users WHERE username = ?", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, data);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return user_from_row (stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such user");
-  else
-    set_sqlite_error (self->db, rc, "reading a user", error);
-  return NULL;
+  if (!step_row (self, stmt, "No such user", "reading a user", error))
+    return NULL;
+  return user_from_row (stmt);
 }
 
 static void
@@ -497,20 +512,14 @@ file_get_locked (SbLocalStore  *self,
   g_autofree char *sql =
     g_strdup_printf ("SELECT %s FROM files WHERE owner = ? AND name = ?", file_columns);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, owner);
   bind_text (stmt, 2, name);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return file_from_row (stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such file");
-  else
-    set_sqlite_error (self->db, rc, "reading a file record", error);
-  return NULL;
+  if (!step_row (self, stmt, "No such file", "reading a file record", error))
+    return NULL;
+  return file_from_row (stmt);
 }
 
 static gpointer
@@ -806,20 +815,14 @@ db_session_get (SbLocalStore  *self,
   g_autoptr(sqlite3_stmt) stmt =
     prepare (self, "SELECT token_hash, username, csrf, created_at, expires_at"
                    " FROM sessions WHERE token_hash = ?", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, data);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return sb_session_new (column_text (stmt, 0), column_text (stmt, 1), column_text (stmt, 2),
-                           sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4));
-  if (rc == SQLITE_DONE)
-    g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such session");
-  else
-    set_sqlite_error (self->db, rc, "reading a session", error);
-  return NULL;
+  if (!step_row (self, stmt, "No such session", "reading a session", error))
+    return NULL;
+  return sb_session_new (column_text (stmt, 0), column_text (stmt, 1), column_text (stmt, 2),
+                         sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4));
 }
 
 static void
