@@ -151,6 +151,29 @@ bucket_error (SbAwsStore   *self,
   return sb_aws_store_explain_error (self, error, SB_AWS_RESOURCE_BUCKET, self->bucket);
 }
 
+/* The item a get_item of @table found; NULL with the table's error or,
+ * when there is no such item, %SB_STORE_ERROR_NOT_FOUND (@missing). */
+static JsonObject *
+found_item (SbAwsStore    *self,
+            GObject       *ddb,
+            GAsyncResult  *result,
+            const char    *table,
+            const char    *missing,
+            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *item = NULL;
+
+  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (ddb), result, &item, &local_error))
+    {
+      g_propagate_error (error, table_error (self, local_error, table));
+      return NULL;
+    }
+  if (item == NULL)
+    g_set_error_literal (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, missing);
+  return item;
+}
+
 /* Times */
 
 static char *
@@ -769,15 +792,12 @@ user_get_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) item = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) item =
+    found_item (self, object, result, self->users_table, "No such user", &error);
   SbUser *user;
 
-  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &item, &error))
-    g_task_return_error (task, table_error (self, error, self->users_table));
-  else if (item == NULL)
-    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such user");
-  else if ((user = user_from_item (self, item, &error)) == NULL)
+  if (item == NULL || (user = user_from_item (self, item, &error)) == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, user, g_object_unref);
@@ -977,15 +997,12 @@ file_get_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) item = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) item =
+    found_item (self, object, result, self->files_table, "No such file", &error);
   SbFile *file;
 
-  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &item, &error))
-    g_task_return_error (task, table_error (self, error, self->files_table));
-  else if (item == NULL)
-    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such file");
-  else if ((file = file_from_item (self, item, &error)) == NULL)
+  if (item == NULL || (file = file_from_item (self, item, &error)) == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, file, g_object_unref);
@@ -1191,21 +1208,17 @@ rename_read_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
   Rename *op = g_task_get_task_data (task);
-  g_autoptr(JsonObject) current = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) current =
+    found_item (self, object, result, self->files_table, "No such file", &error);
   g_autoptr(JsonObject) key = NULL;
   g_autoptr(JsonObject) item = NULL;
-  g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
   gint64 version;
 
-  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &current, &error))
-    {
-      g_task_return_error (task, table_error (self, error, self->files_table));
-      return;
-    }
   if (current == NULL)
     {
-      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such file");
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (!sb_aws_item_get_int64 (current, "version", &version) || version != op->expected_version)
@@ -1299,15 +1312,12 @@ session_get_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) item = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) item =
+    found_item (self, object, result, self->sessions_table, "No such session", &error);
   SbSession *session;
 
-  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &item, &error))
-    g_task_return_error (task, table_error (self, error, self->sessions_table));
-  else if (item == NULL)
-    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such session");
-  else if ((session = session_from_item (self, item, &error)) == NULL)
+  if (item == NULL || (session = session_from_item (self, item, &error)) == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, session, g_object_unref);
