@@ -9,16 +9,16 @@
 
 struct _SbCheckedInputStream
 {
-  GFilterInputStream  parent_instance;
-  char               *name;
-  guint64             length;
-  guint64             count;
-  SbSha256           *sha256;    /* NULL: a range, or no recorded digest */
-  char               *expected;
-  gboolean            done;
+  SbMeteredInputStream  parent_instance;
+  char                 *name;
+  guint64               length;
+  guint64               count;
+  SbSha256             *sha256;    /* NULL: a range, or no recorded digest */
+  char                 *expected;
+  gboolean              done;
 };
 
-G_DEFINE_FINAL_TYPE (SbCheckedInputStream, sb_checked_input_stream, G_TYPE_FILTER_INPUT_STREAM)
+G_DEFINE_FINAL_TYPE (SbCheckedInputStream, sb_checked_input_stream, SB_TYPE_METERED_INPUT_STREAM)
 
 /* Accounts for @n bytes just read into @buffer (0: the base ended). Returns
  * what the caller gets: @n, or -1 with @error once the content proves
@@ -77,15 +77,6 @@ account (SbCheckedInputStream  *self,
   return n;
 }
 
-/* Never asks the base for more than the file holds: what comes after is
- * not the file's. */
-static gsize
-clamp_count (SbCheckedInputStream *self,
-             gsize                 count)
-{
-  return (gsize) MIN ((guint64) count, self->length - self->count);
-}
-
 /* TRUE once everything was read and checked; an empty file (or one read
  * to its last byte elsewhere) gets its check here. */
 static gboolean
@@ -95,89 +86,33 @@ finished (SbCheckedInputStream  *self,
   return self->done || (self->count == self->length && account (self, NULL, 0, error) == 0);
 }
 
+/* Never asks the base for more than the file holds: what comes after is
+ * not the file's. */
 static gssize
-sb_checked_input_stream_read (GInputStream  *stream,
-                              void          *buffer,
-                              gsize          count,
-                              GCancellable  *cancellable,
-                              GError       **error)
+sb_checked_input_stream_clamp (SbMeteredInputStream  *stream,
+                               gsize                  count,
+                               GError               **error)
 {
   SbCheckedInputStream *self = SB_CHECKED_INPUT_STREAM (stream);
-  GInputStream *base = g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (stream));
   GError *local_error = NULL;
 
-  if (count == 0)
-    return 0;
-  if (finished (self, &local_error))
+  if (count == 0 || finished (self, &local_error))
     return 0;
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
       return -1;
     }
-  return account (self, buffer,
-                  g_input_stream_read (base, buffer, clamp_count (self, count), cancellable,
-                                       error),
-                  error);
-}
-
-static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SbCheckedInputStream *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-
-  n = account (self, g_task_get_task_data (task), n, &error);
-  if (n < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_int (task, n);
-}
-
-static void
-sb_checked_input_stream_read_async (GInputStream        *stream,
-                                    void                *buffer,
-                                    gsize                count,
-                                    int                  io_priority,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  SbCheckedInputStream *self = SB_CHECKED_INPUT_STREAM (stream);
-  GInputStream *base = g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (stream));
-  GTask *task = g_task_new (stream, cancellable, callback, user_data);
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_checked_input_stream_read_async));
-  g_task_set_priority (task, io_priority);
-  g_task_set_task_data (task, buffer, NULL);
-  if (count == 0 || finished (self, &error))
-    {
-      g_task_return_int (task, 0);
-      g_object_unref (task);
-      return;
-    }
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  g_input_stream_read_async (base, buffer, clamp_count (self, count), io_priority, cancellable,
-                             read_cb, task);
+  return (gssize) MIN ((guint64) count, self->length - self->count);
 }
 
 static gssize
-sb_checked_input_stream_read_finish (GInputStream  *stream,
-                                     GAsyncResult  *result,
-                                     GError       **error)
+sb_checked_input_stream_account (SbMeteredInputStream  *stream,
+                                 const void            *buffer,
+                                 gssize                 n,
+                                 GError               **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, stream), -1);
-  return g_task_propagate_int (G_TASK (result), error);
+  return account (SB_CHECKED_INPUT_STREAM (stream), buffer, n, error);
 }
 
 static void
@@ -194,12 +129,11 @@ sb_checked_input_stream_finalize (GObject *object)
 static void
 sb_checked_input_stream_class_init (SbCheckedInputStreamClass *klass)
 {
-  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
+  SbMeteredInputStreamClass *metered_class = SB_METERED_INPUT_STREAM_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = sb_checked_input_stream_finalize;
-  stream_class->read_fn = sb_checked_input_stream_read;
-  stream_class->read_async = sb_checked_input_stream_read_async;
-  stream_class->read_finish = sb_checked_input_stream_read_finish;
+  metered_class->clamp = sb_checked_input_stream_clamp;
+  metered_class->account = sb_checked_input_stream_account;
 }
 
 static void

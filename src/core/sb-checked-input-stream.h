@@ -3,11 +3,13 @@
 
 #include <gio/gio.h>
 
+#include "sb-metered-input-stream.h"
+
 G_BEGIN_DECLS
 
 #define SB_TYPE_CHECKED_INPUT_STREAM (sb_checked_input_stream_get_type ())
 G_DECLARE_FINAL_TYPE (SbCheckedInputStream, sb_checked_input_stream, SB, CHECKED_INPUT_STREAM,
-                      GFilterInputStream)
+                      SbMeteredInputStream)
 
 /* The one rule for every download: content read from storage is exactly
  * @length bytes, and when it is a whole file with a recorded @sha256 its

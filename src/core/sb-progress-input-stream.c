@@ -8,7 +8,7 @@
 
 struct _SbProgressInputStream
 {
-  GFilterInputStream     parent_instance;
+  SbMeteredInputStream   parent_instance;
   guint64                count;
   guint64                limit;
   gint64                 expected_size;
@@ -17,12 +17,12 @@ struct _SbProgressInputStream
   gboolean               failed;
 };
 
-G_DEFINE_FINAL_TYPE (SbProgressInputStream, sb_progress_input_stream, G_TYPE_FILTER_INPUT_STREAM)
+G_DEFINE_FINAL_TYPE (SbProgressInputStream, sb_progress_input_stream, SB_TYPE_METERED_INPUT_STREAM)
 
 static gboolean
-account (SbProgressInputStream  *self,
-         gssize                  n,
-         GError                **error)
+count_bytes (SbProgressInputStream  *self,
+             gssize                  n,
+             GError                **error)
 {
   self->count += (guint64) n;
   if (self->limit > 0 && self->count > self->limit)
@@ -36,17 +36,14 @@ account (SbProgressInputStream  *self,
 }
 
 static gssize
-sb_progress_input_stream_read (GInputStream  *stream,
-                               void          *buffer,
-                               gsize          count,
-                               GCancellable  *cancellable,
-                               GError       **error)
+sb_progress_input_stream_account (SbMeteredInputStream  *stream,
+                                  const void            *buffer,
+                                  gssize                 n,
+                                  GError               **error)
 {
   SbProgressInputStream *self = SB_PROGRESS_INPUT_STREAM (stream);
-  GInputStream *base = g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (stream));
-  gssize n = g_input_stream_read (base, buffer, count, cancellable, error);
 
-  if (n < 0 || (n > 0 && !account (self, n, error)))
+  if (n < 0 || (n > 0 && !count_bytes (self, n, error)))
     {
       self->failed = TRUE;
       return -1;
@@ -54,64 +51,25 @@ sb_progress_input_stream_read (GInputStream  *stream,
   return n;
 }
 
+/* Only from asynchronous reads: progress must come from the caller's
+ * context, and a synchronous read may run in a worker thread. */
 static void
-base_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+sb_progress_input_stream_async_read_done (SbMeteredInputStream *stream,
+                                          gssize                n)
 {
-  g_autoptr(GTask) task = user_data;
-  SbProgressInputStream *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  SbProgressInputStream *self = SB_PROGRESS_INPUT_STREAM (stream);
 
-  if (n < 0 || (n > 0 && !account (self, n, &error)))
-    {
-      self->failed = TRUE;
-      g_task_return_error (task, error);
-      return;
-    }
-  if (n > 0 && self->progress)
+  if (self->progress)
     self->progress ((goffset) self->count, self->expected_size, self->progress_data);
-  g_task_return_int (task, n);
-}
-
-/* Forwarded rather than left to GInputStream's default, which would run the
- * synchronous read in a thread: the base stream may have a better async path
- * (a socket, our upload pipe), and progress must come from the caller's
- * context. */
-static void
-sb_progress_input_stream_read_async (GInputStream        *stream,
-                                     void                *buffer,
-                                     gsize                count,
-                                     int                  io_priority,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  GInputStream *base = g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (stream));
-  GTask *task = g_task_new (stream, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_progress_input_stream_read_async));
-  g_input_stream_read_async (base, buffer, count, io_priority, cancellable, base_read_cb, task);
-}
-
-static gssize
-sb_progress_input_stream_read_finish (GInputStream  *stream,
-                                      GAsyncResult  *result,
-                                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, stream), -1);
-  return g_task_propagate_int (G_TASK (result), error);
 }
 
 static void
 sb_progress_input_stream_class_init (SbProgressInputStreamClass *klass)
 {
-  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
+  SbMeteredInputStreamClass *metered_class = SB_METERED_INPUT_STREAM_CLASS (klass);
 
-  stream_class->read_fn = sb_progress_input_stream_read;
-  stream_class->read_async = sb_progress_input_stream_read_async;
-  stream_class->read_finish = sb_progress_input_stream_read_finish;
+  metered_class->account = sb_progress_input_stream_account;
+  metered_class->async_read_done = sb_progress_input_stream_async_read_done;
 }
 
 static void

@@ -3,11 +3,13 @@
 
 #include <gio/gio.h>
 
+#include "sb-metered-input-stream.h"
+
 G_BEGIN_DECLS
 
 #define SB_TYPE_PROGRESS_INPUT_STREAM (sb_progress_input_stream_get_type ())
 G_DECLARE_FINAL_TYPE (SbProgressInputStream, sb_progress_input_stream, SB, PROGRESS_INPUT_STREAM,
-                      GFilterInputStream)
+                      SbMeteredInputStream)
 
 /* Passes data through, counting it: fails with %SB_ERROR_TOO_LARGE once more
  * than @limit bytes went by (0 = no limit), and reports progress from the

@@ -6,6 +6,7 @@
 #include "sb-aws-error.h"
 #include "sb-aws-item.h"
 #include "sb-aws-store-private.h"
+#include "sb-store-private.h"
 
 /* SbAwsStore, the operator's side: verify (can the store work at all?),
  * check (what exists, what is missing) and provision (create what is
@@ -198,8 +199,7 @@ sb_aws_store_verify_finish (SbAwsStore    *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return sb_store_task_finish_boolean (self, result, error);
 }
 
 /* Check and provision: one sequence of steps, each adding to the report */
@@ -969,8 +969,7 @@ sb_aws_store_check_finish (SbAwsStore    *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return sb_store_task_finish_pointer (self, result, error);
 }
 
 /**
@@ -1005,6 +1004,5 @@ sb_aws_store_provision_finish (SbAwsStore    *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return sb_store_task_finish_pointer (self, result, error);
 }

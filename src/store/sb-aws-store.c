@@ -151,6 +151,29 @@ bucket_error (SbAwsStore   *self,
   return sb_aws_store_explain_error (self, error, SB_AWS_RESOURCE_BUCKET, self->bucket);
 }
 
+/* The item a get_item of @table found; NULL with the table's error or,
+ * when there is no such item, %SB_STORE_ERROR_NOT_FOUND (@missing). */
+static JsonObject *
+found_item (SbAwsStore    *self,
+            GObject       *ddb,
+            GAsyncResult  *result,
+            const char    *table,
+            const char    *missing,
+            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *item = NULL;
+
+  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (ddb), result, &item, &local_error))
+    {
+      g_propagate_error (error, table_error (self, local_error, table));
+      return NULL;
+    }
+  if (item == NULL)
+    g_set_error_literal (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, missing);
+  return item;
+}
+
 /* Times */
 
 static char *
@@ -450,56 +473,15 @@ finish_boolean (SbStore       *store,
                 GAsyncResult  *result,
                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return sb_store_task_finish_boolean (store, result, error);
 }
 
-/* Typed finishers: calling through a cast function pointer would be
- * undefined behaviour. */
-static SbUser *
-finish_user (SbStore       *store,
-             GAsyncResult  *result,
-             GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static GPtrArray *
-finish_files (SbStore       *store,
-              GAsyncResult  *result,
-              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static SbFile *
-finish_file (SbStore       *store,
-             GAsyncResult  *result,
-             GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static SbSession *
-finish_session (SbStore       *store,
-                GAsyncResult  *result,
-                GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static GInputStream *
-finish_stream (SbStore       *store,
-               GAsyncResult  *result,
-               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (finish_user, SbUser)
+SB_STORE_DEFINE_POINTER_FINISH (finish_files, GPtrArray)
+SB_STORE_DEFINE_POINTER_FINISH (finish_file, SbFile)
+SB_STORE_DEFINE_POINTER_FINISH (finish_session, SbSession)
+SB_STORE_DEFINE_POINTER_FINISH (finish_stream, GInputStream)
+SB_STORE_DEFINE_POINTER_FINISH (finish_blob_info, SbBlobInfo)
 
 /* Conditional writes */
 
@@ -810,15 +792,12 @@ user_get_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) item = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) item =
+    found_item (self, object, result, self->users_table, "No such user", &error);
   SbUser *user;
 
-  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &item, &error))
-    g_task_return_error (task, table_error (self, error, self->users_table));
-  else if (item == NULL)
-    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such user");
-  else if ((user = user_from_item (self, item, &error)) == NULL)
+  if (item == NULL || (user = user_from_item (self, item, &error)) == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, user, g_object_unref);
@@ -1018,15 +997,12 @@ file_get_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) item = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) item =
+    found_item (self, object, result, self->files_table, "No such file", &error);
   SbFile *file;
 
-  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &item, &error))
-    g_task_return_error (task, table_error (self, error, self->files_table));
-  else if (item == NULL)
-    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such file");
-  else if ((file = file_from_item (self, item, &error)) == NULL)
+  if (item == NULL || (file = file_from_item (self, item, &error)) == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, file, g_object_unref);
@@ -1232,21 +1208,17 @@ rename_read_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
   Rename *op = g_task_get_task_data (task);
-  g_autoptr(JsonObject) current = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) current =
+    found_item (self, object, result, self->files_table, "No such file", &error);
   g_autoptr(JsonObject) key = NULL;
   g_autoptr(JsonObject) item = NULL;
-  g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
   gint64 version;
 
-  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &current, &error))
-    {
-      g_task_return_error (task, table_error (self, error, self->files_table));
-      return;
-    }
   if (current == NULL)
     {
-      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such file");
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (!sb_aws_item_get_int64 (current, "version", &version) || version != op->expected_version)
@@ -1340,15 +1312,12 @@ session_get_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SbAwsStore *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) item = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) item =
+    found_item (self, object, result, self->sessions_table, "No such session", &error);
   SbSession *session;
 
-  if (!sb_aws_dynamodb_get_item_finish (SB_AWS_DYNAMODB (object), result, &item, &error))
-    g_task_return_error (task, table_error (self, error, self->sessions_table));
-  else if (item == NULL)
-    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such session");
-  else if ((session = session_from_item (self, item, &error)) == NULL)
+  if (item == NULL || (session = session_from_item (self, item, &error)) == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, session, g_object_unref);
@@ -1533,18 +1502,13 @@ sb_aws_store_session_delete_for_user_async (SbStore             *store,
 
 /* Blobs */
 
-typedef struct
-{
-  char    *key;
-  guint64  size;
-  char    *sha256;
-} BlobWrite;
+/* The task data of a blob write is only what blob_write_finish returns. */
+typedef SbBlobWritten BlobWrite;
 
 static void
 blob_write_free (BlobWrite *op)
 {
-  g_free (op->key);
-  g_free (op->sha256);
+  sb_blob_written_clear (op);
   g_free (op);
 }
 
@@ -1608,27 +1572,6 @@ sb_aws_store_blob_write_async (SbStore             *store,
   g_hash_table_insert (metadata, "name", g_steal_pointer (&escaped));
   sb_aws_s3_put_object_async (self->s3, self->bucket, op->key, source, size_hint,
                               content_type, metadata, cancellable, blob_write_cb, task);
-}
-
-static char *
-sb_aws_store_blob_write_finish (SbStore       *store,
-                                GAsyncResult  *result,
-                                guint64       *size,
-                                char         **sha256,
-                                GError       **error)
-{
-  BlobWrite *op;
-
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-  op = g_task_get_task_data (G_TASK (result));
-  if (size != NULL)
-    *size = op->size;
-  if (sha256 != NULL)
-    *sha256 = g_strdup (op->sha256);
-  return g_strdup (op->key);
 }
 
 static void
@@ -1918,15 +1861,6 @@ sb_aws_store_blob_stat_async (SbStore             *store,
   sb_aws_s3_head_object_async (self->s3, self->bucket, key, cancellable, blob_stat_cb, task);
 }
 
-static SbBlobInfo *
-finish_blob_info (SbStore       *store,
-                  GAsyncResult  *result,
-                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 upload_list_cb (GObject      *object,
                 GAsyncResult *result,
@@ -2095,7 +2029,7 @@ sb_aws_store_iface_init (SbStoreInterface *iface)
   iface->session_delete_for_user_async = sb_aws_store_session_delete_for_user_async;
   iface->session_delete_for_user_finish = finish_boolean;
   iface->blob_write_async = sb_aws_store_blob_write_async;
-  iface->blob_write_finish = sb_aws_store_blob_write_finish;
+  iface->blob_write_finish = sb_store_blob_written_finish;
   iface->blob_read_async = sb_aws_store_blob_read_async;
   iface->blob_read_finish = finish_stream;
   iface->blob_delete_async = sb_aws_store_blob_delete_async;

@@ -167,6 +167,27 @@ step_done (SbLocalStore  *self,
   return set_sqlite_error (self->db, rc, what, error);
 }
 
+/* Steps a statement that reads one record: TRUE with the row to read, else
+ * FALSE with %SB_STORE_ERROR_NOT_FOUND (@missing) or the SQLite error of
+ * @reading. */
+static gboolean
+step_row (SbLocalStore  *self,
+          sqlite3_stmt  *stmt,
+          const char    *missing,
+          const char    *reading,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    g_set_error_literal (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, missing);
+  else
+    set_sqlite_error (self->db, rc, reading, error);
+  return FALSE;
+}
+
 static gboolean
 exec_sql (SbLocalStore  *self,
           const char    *sql,
@@ -284,21 +305,12 @@ run_db (SbLocalStore        *self,
                user_data);
 }
 
-static gpointer
-finish_pointer (SbLocalStore  *self,
-                GAsyncResult  *result,
-                GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static gboolean
 finish_boolean (SbStore       *store,
                 GAsyncResult  *result,
                 GError       **error)
 {
-  return finish_pointer (SB_LOCAL_STORE (store), result, error) != NULL;
+  return sb_store_task_finish_pointer (store, result, error) != NULL;
 }
 
 /* A non-NULL result that means "done" for calls without a value. */
@@ -354,19 +366,13 @@ db_user_get (SbLocalStore  *self,
   g_autoptr(sqlite3_stmt) stmt =
     prepare (self, "SELECT username, email, password, role, created_at, updated_at"
                    " FROM users WHERE username = ?", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, data);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return user_from_row (stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such user");
-  else
-    set_sqlite_error (self->db, rc, "reading a user", error);
-  return NULL;
+  if (!step_row (self, stmt, "No such user", "reading a user", error))
+    return NULL;
+  return user_from_row (stmt);
 }
 
 static void
@@ -380,13 +386,7 @@ sb_local_store_user_get_async (SbStore             *store,
           g_strdup (username), g_free, g_object_unref, cancellable, callback, user_data);
 }
 
-static SbUser *
-sb_local_store_user_get_finish (SbStore       *store,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_user_get_finish, SbUser)
 
 static gpointer
 db_user_update (SbLocalStore  *self,
@@ -501,13 +501,7 @@ sb_local_store_file_list_async (SbStore             *store,
           cancellable, callback, user_data);
 }
 
-static GPtrArray *
-sb_local_store_file_list_finish (SbStore       *store,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_file_list_finish, GPtrArray)
 
 static SbFile *
 file_get_locked (SbLocalStore  *self,
@@ -518,20 +512,14 @@ file_get_locked (SbLocalStore  *self,
   g_autofree char *sql =
     g_strdup_printf ("SELECT %s FROM files WHERE owner = ? AND name = ?", file_columns);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, owner);
   bind_text (stmt, 2, name);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return file_from_row (stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such file");
-  else
-    set_sqlite_error (self->db, rc, "reading a file record", error);
-  return NULL;
+  if (!step_row (self, stmt, "No such file", "reading a file record", error))
+    return NULL;
+  return file_from_row (stmt);
 }
 
 static gpointer
@@ -558,13 +546,7 @@ sb_local_store_file_get_async (SbStore             *store,
           cancellable, callback, user_data);
 }
 
-static SbFile *
-sb_local_store_file_get_finish (SbStore       *store,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_file_get_finish, SbFile)
 
 static gboolean
 file_insert_locked (SbLocalStore  *self,
@@ -833,20 +815,14 @@ db_session_get (SbLocalStore  *self,
   g_autoptr(sqlite3_stmt) stmt =
     prepare (self, "SELECT token_hash, username, csrf, created_at, expires_at"
                    " FROM sessions WHERE token_hash = ?", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, data);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return sb_session_new (column_text (stmt, 0), column_text (stmt, 1), column_text (stmt, 2),
-                           sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4));
-  if (rc == SQLITE_DONE)
-    g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such session");
-  else
-    set_sqlite_error (self->db, rc, "reading a session", error);
-  return NULL;
+  if (!step_row (self, stmt, "No such session", "reading a session", error))
+    return NULL;
+  return sb_session_new (column_text (stmt, 0), column_text (stmt, 1), column_text (stmt, 2),
+                         sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4));
 }
 
 static void
@@ -860,13 +836,7 @@ sb_local_store_session_get_async (SbStore             *store,
           g_strdup (token_hash), g_free, g_object_unref, cancellable, callback, user_data);
 }
 
-static SbSession *
-sb_local_store_session_get_finish (SbStore       *store,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_session_get_finish, SbSession)
 
 static gpointer
 db_session_delete (SbLocalStore  *self,
@@ -1049,15 +1019,13 @@ typedef enum
 
 typedef struct
 {
+  SbBlobWritten written;       /* first: what blob_write_finish returns */
   GTask        *task;          /* the caller's, while anything is in flight */
   GInputStream *source;
-  char         *key;
   char         *tmp_path;
   char         *final_path;
   int           fd;
-  guint64       size;
   SbSha256     *sha256;
-  char         *digest;
   guint8       *buffers[N_BUFFERS];
   gsize         filled[N_BUFFERS];
   BufferState   state[N_BUFFERS];
@@ -1078,11 +1046,10 @@ blob_write_free (BlobWrite *op)
       g_unlink (op->tmp_path);
     }
   g_clear_object (&op->source);
-  g_free (op->key);
+  sb_blob_written_clear (&op->written);
   g_free (op->tmp_path);
   g_free (op->final_path);
   g_clear_pointer (&op->sha256, sb_sha256_free);
-  g_free (op->digest);
   for (guint i = 0; i < N_BUFFERS; i++)
     g_free (op->buffers[i]);
   g_clear_error (&op->error);
@@ -1154,7 +1121,7 @@ blob_write_commit_thread (GTask        *task,
       return;
     }
 
-  op->digest = sb_sha256_finish_hex (op->sha256);
+  op->written.sha256 = sb_sha256_finish_hex (op->sha256);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1241,7 +1208,7 @@ blob_write_read_cb (GObject      *object,
   else
     {
       op->filled[index] = n;
-      op->size += n;
+      op->written.size += n;
       op->state[index] = n > 0 ? BUFFER_READY : BUFFER_FREE;
       /* read_all stops short only at the end of the stream. */
       if (n < BLOB_CHUNK_SIZE)
@@ -1345,7 +1312,7 @@ sb_local_store_blob_write_async (SbStore             *store,
   op = g_new0 (BlobWrite, 1);
   op->fd = -1;
   op->source = g_object_ref (source);
-  op->key = g_strdup_printf ("%s/%s", owner, id);
+  op->written.key = g_strdup_printf ("%s/%s", owner, id);
   op->tmp_path = g_build_filename (self->tmp_dir, id, NULL);
   op->final_path = g_build_filename (self->blob_dir, owner, id, NULL);
   op->sha256 = sb_sha256_new ();
@@ -1373,28 +1340,6 @@ sb_local_store_blob_write_async (SbStore             *store,
 
   op->task = g_steal_pointer (&task);
   blob_write_advance (op);
-}
-
-static char *
-sb_local_store_blob_write_finish (SbStore       *store,
-                                  GAsyncResult  *result,
-                                  guint64       *size,
-                                  char         **sha256,
-                                  GError       **error)
-{
-  BlobWrite *op;
-
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-
-  op = g_task_get_task_data (G_TASK (result));
-  if (size)
-    *size = op->size;
-  if (sha256)
-    *sha256 = g_strdup (op->digest);
-  return g_strdup (op->key);
 }
 
 typedef struct
@@ -1482,13 +1427,7 @@ sb_local_store_blob_read_async (SbStore             *store,
   g_task_run_in_thread (task, blob_read_thread);
 }
 
-static GInputStream *
-sb_local_store_blob_read_finish (SbStore       *store,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_blob_read_finish, GInputStream)
 
 static void
 blob_delete_thread (GTask        *task,
@@ -1539,8 +1478,7 @@ finish_task_boolean (SbStore       *store,
                      GAsyncResult  *result,
                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return sb_store_task_finish_boolean (store, result, error);
 }
 
 /* Maintenance */
@@ -1555,13 +1493,7 @@ sb_local_store_file_scan_async (SbStore             *store,
           NULL, NULL, (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
-static GPtrArray *
-finish_array (SbStore       *store,
-              GAsyncResult  *result,
-              GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (finish_array, GPtrArray)
 
 static gint64
 mtime_usec (const GStatBuf *st)
@@ -1689,13 +1621,7 @@ sb_local_store_blob_stat_async (SbStore             *store,
   g_task_run_in_thread (task, blob_stat_thread);
 }
 
-static SbBlobInfo *
-sb_local_store_blob_stat_finish (SbStore       *store,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return finish_pointer (SB_LOCAL_STORE (store), result, error);
-}
+SB_STORE_DEFINE_POINTER_FINISH (sb_local_store_blob_stat_finish, SbBlobInfo)
 
 static void
 upload_list_thread (GTask        *task,
@@ -1853,7 +1779,7 @@ sb_local_store_iface_init (SbStoreInterface *iface)
   iface->session_delete_for_user_async = sb_local_store_session_delete_for_user_async;
   iface->session_delete_for_user_finish = finish_boolean;
   iface->blob_write_async = sb_local_store_blob_write_async;
-  iface->blob_write_finish = sb_local_store_blob_write_finish;
+  iface->blob_write_finish = sb_store_blob_written_finish;
   iface->blob_read_async = sb_local_store_blob_read_async;
   iface->blob_read_finish = sb_local_store_blob_read_finish;
   iface->blob_delete_async = sb_local_store_blob_delete_async;

@@ -4,6 +4,7 @@
 #include "sb-aws-store.h"
 #include "sb-local-store.h"
 #include "sb-store-factory.h"
+#include "sb-store-private.h"
 
 /* S3 allows at most this many parts in one multipart upload. */
 #define S3_MAX_PARTS 10000
@@ -148,8 +149,7 @@ sb_store_verify_finish (SbStore       *store,
                         GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return sb_store_task_finish_boolean (store, result, error);
 }
 
 static void
@@ -214,6 +214,5 @@ sb_store_report_finish (SbStore       *store,
                         GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return sb_store_task_finish_pointer (store, result, error);
 }

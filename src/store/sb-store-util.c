@@ -58,3 +58,47 @@ sb_store_blob_key_is_valid (const char *key)
       return FALSE;
   return TRUE;
 }
+
+gpointer
+sb_store_task_finish_pointer (gpointer       source,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+sb_store_task_finish_boolean (gpointer       source,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sb_blob_written_clear (SbBlobWritten *written)
+{
+  g_clear_pointer (&written->key, g_free);
+  g_clear_pointer (&written->sha256, g_free);
+}
+
+char *
+sb_store_blob_written_finish (SbStore       *store,
+                              GAsyncResult  *result,
+                              guint64       *size,
+                              char         **sha256,
+                              GError       **error)
+{
+  const SbBlobWritten *written;
+
+  if (!sb_store_task_finish_boolean (store, result, error))
+    return NULL;
+  written = g_task_get_task_data (G_TASK (result));
+  if (size != NULL)
+    *size = written->size;
+  if (sha256 != NULL)
+    *sha256 = g_strdup (written->sha256);
+  return g_strdup (written->key);
+}
