@@ -80,6 +80,15 @@ form_submitted (SbWebRequest *req,
   return TRUE;
 }
 
+/* The form again, with what the user typed and why it failed. */
+static void
+form_failed (SbWebRequest *req,
+             FormRender    render,
+             const GError *error)
+{
+  render (req, sb_web_status_for_error (error), sb_web_error_message (error));
+}
+
 /* Async steps hold the message; this gets the request back from it. */
 static SbWebRequest *
 request_from (gpointer user_data)
@@ -214,7 +223,7 @@ sign_up_cb (GObject      *object,
 
   if (session == NULL)
     {
-      render_signup (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      form_failed (req, render_signup, error);
       return;
     }
   switch_session (req, session, "/profile", "welcome");
@@ -262,7 +271,7 @@ log_in_cb (GObject      *object,
 
   if (session == NULL)
     {
-      render_login (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      form_failed (req, render_login, error);
       return;
     }
   switch_session (req, session, safe_next (form_value (req, "next")), NULL);
@@ -478,7 +487,7 @@ password_cb (GObject      *object,
 
   if (!sb_accounts_change_password_finish (SB_ACCOUNTS (object), result, &error))
     {
-      render_password (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      form_failed (req, render_password, error);
       return;
     }
   sb_web_respond_redirect (req, "/profile", "password", NULL);
