@@ -118,6 +118,21 @@ token_is_well_formed (const char *token)
   return TRUE;
 }
 
+/* Returns: the hash @token's session is kept under, or %NULL for what
+ *   cannot be a token at all, which is never looked up. */
+static char *
+session_key_for_token (const char *token)
+{
+  return token_is_well_formed (token) ? sb_accounts_hash_token (token) : NULL;
+}
+
+static char *
+taken_message (const char *username)
+{
+  return g_strdup_printf (_("The username “%s” is already taken. Please choose another."),
+                          username);
+}
+
 static void
 return_store_error (GTask        *task,
                     const GError *error,
@@ -226,8 +241,7 @@ sign_up_create_cb (GObject      *object,
 
   if (!sb_store_user_create_finish (SB_STORE (object), result, &error))
     {
-      taken = g_strdup_printf (_("The username “%s” is already taken. Please choose another."),
-                               op->username);
+      taken = taken_message (op->username);
       return_store_error (task, error, NULL, taken);
       return;
     }
@@ -270,9 +284,9 @@ sign_up_check_cb (GObject      *object,
    * below is what actually guarantees uniqueness. */
   if (existing != NULL)
     {
-      g_task_return_new_error (task, SB_ERROR, SB_ERROR_EXISTS,
-                               _("The username “%s” is already taken. Please choose another."),
-                               op->username);
+      g_autofree char *taken = taken_message (op->username);
+
+      g_task_return_new_error (task, SB_ERROR, SB_ERROR_EXISTS, "%s", taken);
       return;
     }
   /* Each new account costs a password hash: one address gets so many. */
@@ -588,12 +602,12 @@ sb_accounts_authenticate_async (SbAccounts          *self,
 
   task = op_task_new (self, SB_SOURCE_TAG (sb_accounts_authenticate_async), cancellable, callback,
                       user_data, &op);
-  if (!token_is_well_formed (token))
+  token_hash = session_key_for_token (token);
+  if (token_hash == NULL)
     {
       not_authenticated (task);
       return;
     }
-  token_hash = sb_accounts_hash_token (token);
   sb_store_session_get_async (self->store, token_hash, cancellable, authenticate_cb,
                               g_steal_pointer (&task));
 }
@@ -638,12 +652,12 @@ sb_accounts_log_out_async (SbAccounts          *self,
 
   task = op_task_new (self, SB_SOURCE_TAG (sb_accounts_log_out_async), cancellable, callback,
                       user_data, &op);
-  if (!token_is_well_formed (token))
+  token_hash = session_key_for_token (token);
+  if (token_hash == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
-  token_hash = sb_accounts_hash_token (token);
   sb_store_session_delete_async (self->store, token_hash, cancellable, log_out_cb,
                                  g_steal_pointer (&task));
 }

@@ -214,6 +214,25 @@ set_action (SbFsckProblem *problem,
   problem->detail = g_strdup (detail);
 }
 
+static void next_work (GTask *task);
+
+/* Records how the repair of the last problem ended, then moves on: a repair
+ * that fails is reported with the problem and does not end the run. */
+static void
+repair_done (GTask        *task,
+             SbFsckAction  action,
+             const char   *detail,
+             const GError *error)
+{
+  Fsck *fsck = g_task_get_task_data (task);
+
+  if (error == NULL)
+    set_action (last_problem (fsck), action, detail);
+  else
+    set_action (last_problem (fsck), SB_FSCK_FAILED, error->message);
+  next_work (task);
+}
+
 static gboolean
 old_enough (Fsck   *fsck,
             gint64  modified_at)
@@ -229,8 +248,6 @@ fail (GTask        *task,
   g_task_return_error (task, sb_error_from_store (error, NULL, NULL));
   g_object_unref (task);
 }
-
-static void next_work (GTask *task);
 
 /* Reading a whole blob (verify, recover) */
 
@@ -434,14 +451,10 @@ upload_discard_cb (GObject      *object,
                    gpointer      user_data)
 {
   GTask *task = user_data;
-  Fsck *fsck = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (sb_store_upload_discard_finish (SB_STORE (object), result, &error))
-    set_action (last_problem (fsck), SB_FSCK_REMOVED, NULL);
-  else
-    set_action (last_problem (fsck), SB_FSCK_FAILED, error->message);
-  next_work (task);
+  sb_store_upload_discard_finish (SB_STORE (object), result, &error);
+  repair_done (task, SB_FSCK_REMOVED, NULL, error);
 }
 
 static void
@@ -473,11 +486,8 @@ shared_deleted_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   SbFile *kept = fsck->current->fresh->pdata[1];
 
-  if (sb_store_file_delete_finish (SB_STORE (object), result, &error))
-    set_action (last_problem (fsck), SB_FSCK_FINISHED, sb_file_get_name (kept));
-  else
-    set_action (last_problem (fsck), SB_FSCK_FAILED, error->message);
-  next_work (task);
+  sb_store_file_delete_finish (SB_STORE (object), result, &error);
+  repair_done (task, SB_FSCK_FINISHED, sb_file_get_name (kept), error);
 }
 
 static gint
@@ -601,20 +611,14 @@ recover_created_cb (GObject      *object,
   Fsck *fsck = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (sb_store_file_create_finish (SB_STORE (object), result, &error))
-    {
-      set_action (last_problem (fsck), SB_FSCK_RECOVERED, fsck->recover_name);
-      next_work (task);
-      return;
-    }
+  sb_store_file_create_finish (SB_STORE (object), result, &error);
   if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS) &&
       ++fsck->recover_try < RECOVER_NAMES)
     {
       recover_try_name (task);
       return;
     }
-  set_action (last_problem (fsck), SB_FSCK_FAILED, error->message);
-  next_work (task);
+  repair_done (task, SB_FSCK_RECOVERED, fsck->recover_name, error);
 }
 
 static void
@@ -659,9 +663,8 @@ recover_read_done (GTask        *task,
 
   if (error != NULL)
     {
-      set_action (last_problem (fsck), SB_FSCK_FAILED, error->message);
       g_clear_pointer (&fsck->sha256, sb_sha256_free);
-      next_work (task);
+      repair_done (task, SB_FSCK_FAILED, NULL, error);
       return;
     }
   g_free (fsck->checksum);
@@ -706,14 +709,10 @@ orphan_deleted_cb (GObject      *object,
                    gpointer      user_data)
 {
   GTask *task = user_data;
-  Fsck *fsck = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (sb_store_blob_delete_finish (SB_STORE (object), result, &error))
-    set_action (last_problem (fsck), SB_FSCK_REMOVED, NULL);
-  else
-    set_action (last_problem (fsck), SB_FSCK_FAILED, error->message);
-  next_work (task);
+  sb_store_blob_delete_finish (SB_STORE (object), result, &error);
+  repair_done (task, SB_FSCK_REMOVED, NULL, error);
 }
 
 static void

@@ -1006,6 +1006,33 @@ sb_library_open_finish (SbLibrary     *self,
 
 /* Edit */
 
+/* Reads the record an edit or a delete starts from into op->current.
+ * Returns FALSE, with the task's error returned, when it is missing or is
+ * no longer the version the user saw. */
+static gboolean
+take_current (GTask        *task,
+              GObject      *object,
+              GAsyncResult *result)
+{
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  op->current = sb_store_file_get_finish (SB_STORE (object), result, &error);
+  if (op->current == NULL)
+    {
+      return_store_error (task, error, op->name);
+      return FALSE;
+    }
+  if (op->expected_version >= 0 && sb_file_get_version (op->current) != op->expected_version)
+    {
+      g_task_return_new_error (task, SB_ERROR, SB_ERROR_CONFLICT,
+                               _("“%s” was changed by someone else in the meantime. "
+                                 "Please reload and try again."), op->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 edit_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -1052,22 +1079,10 @@ edit_get_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   SbLibrary *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
   gboolean changed_content_or_text = FALSE;
 
-  op->current = sb_store_file_get_finish (SB_STORE (object), result, &error);
-  if (op->current == NULL)
-    {
-      return_store_error (task, error, op->name);
-      return;
-    }
-  if (op->expected_version >= 0 && sb_file_get_version (op->current) != op->expected_version)
-    {
-      g_task_return_new_error (task, SB_ERROR, SB_ERROR_CONFLICT,
-                               _("“%s” was changed by someone else in the meantime. "
-                                 "Please reload and try again."), op->name);
-      return;
-    }
+  if (!take_current (task, object, result))
+    return;
 
   op->file = sb_file_copy (op->current);
   if (op->new_name == NULL)
@@ -1186,21 +1201,9 @@ delete_get_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Op *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  op->current = sb_store_file_get_finish (SB_STORE (object), result, &error);
-  if (op->current == NULL)
-    {
-      return_store_error (task, error, op->name);
-      return;
-    }
-  if (op->expected_version >= 0 && sb_file_get_version (op->current) != op->expected_version)
-    {
-      g_task_return_new_error (task, SB_ERROR, SB_ERROR_CONFLICT,
-                               _("“%s” was changed by someone else in the meantime. "
-                                 "Please reload and try again."), op->name);
-      return;
-    }
+  if (!take_current (task, object, result))
+    return;
   sb_store_file_delete_async (SB_STORE (object), op->owner, op->name,
                               sb_file_get_version (op->current), NULL, delete_record_cb,
                               g_steal_pointer (&task));

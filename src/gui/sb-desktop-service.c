@@ -99,6 +99,50 @@ config_new (Op      *op,
   return g_steal_pointer (&config);
 }
 
+/* An operation on the configuration, as sb_service_open_async() and
+ * sb_config_check_async() are. */
+typedef void (*ConfigCall) (SbConfig            *config,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data);
+
+/* Builds the configuration from the task's Op and starts @call on it, which
+ * answers to @done; or returns the task's error. Takes @task. */
+static void
+with_config (GTask               *task,
+             ConfigCall           call,
+             GAsyncReadyCallback  done)
+{
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  g_autoptr(SbConfig) config = config_new (op, &error);
+
+  if (config == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  call (config, cancellable, done, task);
+}
+
+/* A task for one of the calls below, holding what it needs from @settings. */
+static GTask *
+op_task_new (GSettings           *settings,
+             const char          *data_dir,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op_new (settings, data_dir), (GDestroyNotify) op_free);
+  return task;
+}
+
 /* Opening */
 
 static void
@@ -119,17 +163,7 @@ open_opened_cb (GObject      *object,
 static void
 open_with_config (GTask *task)
 {
-  Op *op = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GError *error = NULL;
-  g_autoptr(SbConfig) config = config_new (op, &error);
-
-  if (config == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  sb_service_open_async (config, cancellable, open_opened_cb, task);
+  with_config (task, sb_service_open_async, open_opened_cb);
 }
 
 static void
@@ -162,10 +196,9 @@ sb_desktop_service_open_async (GSettings           *settings,
 
   g_return_if_fail (G_IS_SETTINGS (settings));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_desktop_service_open_async));
-  op = op_new (settings, data_dir);
-  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  task = op_task_new (settings, data_dir, SB_SOURCE_TAG (sb_desktop_service_open_async),
+                      cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
 
   if (op->kind == SB_DESKTOP_BACKEND_AWS)
     {
@@ -247,17 +280,7 @@ check_done_cb (GObject      *object,
 static void
 check_with_config (GTask *task)
 {
-  Op *op = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GError *error = NULL;
-  g_autoptr(SbConfig) config = config_new (op, &error);
-
-  if (config == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  sb_config_check_async (config, cancellable, check_done_cb, task);
+  with_config (task, sb_config_check_async, check_done_cb);
 }
 
 static void
@@ -288,10 +311,9 @@ sb_desktop_service_check_async (GSettings           *settings,
 
   g_return_if_fail (G_IS_SETTINGS (settings));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_desktop_service_check_async));
-  op = op_new (settings, data_dir);
-  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  task = op_task_new (settings, data_dir, SB_SOURCE_TAG (sb_desktop_service_check_async),
+                      cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
 
   if (op->kind == SB_DESKTOP_BACKEND_AWS && access_key_id == NULL)
     {

@@ -227,6 +227,24 @@ credentials_free (Credentials *data)
   g_free (data);
 }
 
+/* Ends the step on one item: on to the next item, or done after the last,
+ * or stopped by @error (taken). Takes @task. */
+static void
+credentials_step_done (GTask   *task,
+                       GError  *error,
+                       void   (*next) (GTask *task))
+{
+  g_autoptr(GTask) owned = task;
+  Credentials *data = g_task_get_task_data (owned);
+
+  if (error != NULL)
+    g_task_return_error (owned, error);
+  else if (++data->step == G_N_ELEMENTS (data->values))
+    g_task_return_boolean (owned, TRUE);
+  else
+    next (g_steal_pointer (&owned));
+}
+
 static void store_credentials_next (GTask *task);
 
 static void
@@ -243,17 +261,7 @@ store_credentials_cb (GObject      *object,
     secret_password_store_finish (result, &error);
   else
     secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (++data->step == G_N_ELEMENTS (data->values))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  store_credentials_next (g_steal_pointer (&task));
+  credentials_step_done (g_steal_pointer (&task), error, store_credentials_next);
 }
 
 static void
@@ -319,17 +327,7 @@ lookup_credentials_cb (GObject      *object,
   GError *error = NULL;
 
   data->values[data->step] = secret_password_lookup_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (++data->step == G_N_ELEMENTS (data->values))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  lookup_credentials_next (g_steal_pointer (&task));
+  credentials_step_done (g_steal_pointer (&task), error, lookup_credentials_next);
 }
 
 static void

@@ -63,16 +63,6 @@ connection_quark (void)
   return g_quark_from_static_string ("sb-http-connection");
 }
 
-static void
-clear_source (GSource **source)
-{
-  if (*source)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
 /* Ends everything now. The listener may drop its reference to us in its
  * callback: callers hold their own. */
 static void
@@ -84,8 +74,8 @@ real_close (SbHttpConnection *self)
     return;
   self->closed = TRUE;
   self->finishing = TRUE;
-  clear_source (&self->io_source);
-  clear_source (&self->deadline_source);
+  sb_http_clear_source (&self->io_source);
+  sb_http_clear_source (&self->deadline_source);
   g_cancellable_cancel (self->wakeup);
   g_socket_close (self->socket, NULL);
   listener = g_steal_pointer (&self->listener);
@@ -107,7 +97,7 @@ static void
 set_deadline (SbHttpConnection *self,
               guint             ms)
 {
-  clear_source (&self->deadline_source);
+  sb_http_clear_source (&self->deadline_source);
   self->deadline_source = g_timeout_source_new (ms);
   g_source_set_callback (self->deadline_source, deadline_cb, self, NULL);
   g_source_attach (self->deadline_source, NULL);
@@ -129,7 +119,7 @@ static void
 wait_for (SbHttpConnection *self,
           GIOCondition      condition)
 {
-  clear_source (&self->io_source);
+  sb_http_clear_source (&self->io_source);
   self->io_source = g_socket_create_source (self->socket, condition, NULL);
   g_source_set_callback (self->io_source, G_SOURCE_FUNC (socket_ready_cb), self, NULL);
   g_source_attach (self->io_source, NULL);

@@ -48,8 +48,9 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (SbHttpListener, sb_http_listener, G_TYPE_OBJECT)
 
-static void
-clear_source (GSource **source)
+/* Stops *@source, if any, and clears it. */
+void
+sb_http_clear_source (GSource **source)
 {
   if (*source)
     {
@@ -63,9 +64,9 @@ sb_http_listener_dispose (GObject *object)
 {
   SbHttpListener *self = SB_HTTP_LISTENER (object);
 
-  clear_source (&self->accept_source);
-  clear_source (&self->resume_source);
-  clear_source (&self->sweep_source);
+  sb_http_clear_source (&self->accept_source);
+  sb_http_clear_source (&self->resume_source);
+  sb_http_clear_source (&self->sweep_source);
   if (self->socket)
     g_socket_close (self->socket, NULL);
   g_clear_object (&self->socket);
@@ -339,7 +340,7 @@ static gboolean accept_cb (GSocket      *socket,
 static void
 watch_socket (SbHttpListener *self)
 {
-  clear_source (&self->accept_source);
+  sb_http_clear_source (&self->accept_source);
   self->accept_source = g_socket_create_source (self->socket, G_IO_IN, NULL);
   g_source_set_callback (self->accept_source, G_SOURCE_FUNC (accept_cb), self, NULL);
   g_source_attach (self->accept_source, NULL);
@@ -462,8 +463,8 @@ sb_http_listener_stop (SbHttpListener *self)
 {
   g_return_if_fail (SB_IS_HTTP_LISTENER (self));
 
-  clear_source (&self->accept_source);
-  clear_source (&self->resume_source);
+  sb_http_clear_source (&self->accept_source);
+  sb_http_clear_source (&self->resume_source);
   if (self->socket)
     g_socket_close (self->socket, NULL);
   g_clear_object (&self->socket);

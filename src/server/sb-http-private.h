@@ -15,6 +15,7 @@ gboolean      sb_http_connection_is_readable         (SbHttpConnection *self);
 GSource      *sb_http_connection_create_child_source (SbHttpConnection *self);
 
 /* sb-http-listener.c, for its connections */
+void          sb_http_clear_source                   (GSource         **source);
 GBytes       *sb_http_listener_render_answer         (SbHttpListener   *self,
                                                       guint             status,
                                                       const char       *message,

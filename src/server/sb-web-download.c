@@ -276,7 +276,7 @@ open_cb (GObject      *object,
   if (download->stream == NULL)
     {
       if (!g_cancellable_is_cancelled (download->cancellable))
-        sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+        sb_web_respond_failure (req, error);
       download_free (download);
       return;
     }
@@ -309,7 +309,7 @@ get_cb (GObject      *object,
 
   if (file == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      sb_web_respond_failure (req, error);
       return;
     }
 

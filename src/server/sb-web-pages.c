@@ -49,6 +49,46 @@ method_not_allowed (SbWebRequest *req,
                         _("This page cannot be used that way."));
 }
 
+/* Renders a form page with @status: empty, or again with what the user
+ * typed and @error. */
+typedef void (*FormRender) (SbWebRequest *req,
+                            guint         status,
+                            const char   *error);
+
+/* The flow of a form page: GET and HEAD show the form, any other method but
+ * POST is refused, and so is a POST without this site's CSRF token. Returns
+ * TRUE when the caller is to submit the form; otherwise @req has its answer. */
+static gboolean
+form_submitted (SbWebRequest *req,
+                FormRender    render)
+{
+  if (is_get (req))
+    {
+      render (req, SOUP_STATUS_OK, NULL);
+      return FALSE;
+    }
+  if (!is_post (req))
+    {
+      method_not_allowed (req, "GET, HEAD, POST");
+      return FALSE;
+    }
+  if (!sb_web_request_check_csrf (req, form_value (req, "csrf")))
+    {
+      sb_web_respond_forbidden (req);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The form again, with what the user typed and why it failed. */
+static void
+form_failed (SbWebRequest *req,
+             FormRender    render,
+             const GError *error)
+{
+  render (req, sb_web_status_for_error (error), sb_web_error_message (error));
+}
+
 /* Async steps hold the message; this gets the request back from it. */
 static SbWebRequest *
 request_from (gpointer user_data)
@@ -183,7 +223,7 @@ sign_up_cb (GObject      *object,
 
   if (session == NULL)
     {
-      render_signup (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      form_failed (req, render_signup, error);
       return;
     }
   switch_session (req, session, "/profile", "welcome");
@@ -192,21 +232,8 @@ sign_up_cb (GObject      *object,
 static void
 page_signup (SbWebRequest *req)
 {
-  if (is_get (req))
-    {
-      render_signup (req, SOUP_STATUS_OK, NULL);
-      return;
-    }
-  if (!is_post (req))
-    {
-      method_not_allowed (req, "GET, HEAD, POST");
-      return;
-    }
-  if (!sb_web_request_check_csrf (req, form_value (req, "csrf")))
-    {
-      sb_web_respond_forbidden (req);
-      return;
-    }
+  if (!form_submitted (req, render_signup))
+    return;
   sb_accounts_sign_up_async (sb_web_server_get_accounts (req->server),
                              form_value (req, "username"), form_value (req, "email"),
                              form_value (req, "password"), req->client_address,
@@ -244,7 +271,7 @@ log_in_cb (GObject      *object,
 
   if (session == NULL)
     {
-      render_login (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      form_failed (req, render_login, error);
       return;
     }
   switch_session (req, session, safe_next (form_value (req, "next")), NULL);
@@ -253,21 +280,8 @@ log_in_cb (GObject      *object,
 static void
 page_login (SbWebRequest *req)
 {
-  if (is_get (req))
-    {
-      render_login (req, SOUP_STATUS_OK, NULL);
-      return;
-    }
-  if (!is_post (req))
-    {
-      method_not_allowed (req, "GET, HEAD, POST");
-      return;
-    }
-  if (!sb_web_request_check_csrf (req, form_value (req, "csrf")))
-    {
-      sb_web_respond_forbidden (req);
-      return;
-    }
+  if (!form_submitted (req, render_login))
+    return;
   sb_accounts_log_in_async (sb_web_server_get_accounts (req->server),
                             form_value (req, "username"), form_value (req, "password"),
                             req->client_address, req->cancellable, log_in_cb,
@@ -287,7 +301,7 @@ log_out_cb (GObject      *object,
 
   if (!sb_accounts_log_out_finish (SB_ACCOUNTS (object), result, &error))
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      sb_web_respond_failure (req, error);
       return;
     }
   sb_web_clear_session_cookie (req);
@@ -295,29 +309,26 @@ log_out_cb (GObject      *object,
 }
 
 static void
+render_logout (SbWebRequest *req,
+               guint         status,
+               const char   *error)
+{
+  g_autoptr(JsonObject) context = sb_web_context_new ();
+
+  sb_web_respond_page (req, status, "logout", _("Log out"), context, error);
+}
+
+static void
 page_logout (SbWebRequest *req)
 {
-  if (is_get (req))
-    {
-      g_autoptr(JsonObject) context = sb_web_context_new ();
-      sb_web_respond_page (req, SOUP_STATUS_OK, "logout", _("Log out"), context, NULL);
-      return;
-    }
-  if (!is_post (req))
-    {
-      method_not_allowed (req, "GET, HEAD, POST");
-      return;
-    }
-  if (req->session == NULL)
+  /* Nothing to end: back to the start, whatever the form says. */
+  if (is_post (req) && req->session == NULL)
     {
       sb_web_respond_redirect (req, "/", NULL, NULL);
       return;
     }
-  if (!sb_web_request_check_csrf (req, form_value (req, "csrf")))
-    {
-      sb_web_respond_forbidden (req);
-      return;
-    }
+  if (!form_submitted (req, render_logout))
+    return;
   sb_accounts_log_out_async (sb_web_server_get_accounts (req->server), req->token,
                              req->cancellable, log_out_cb, g_object_ref (req->msg));
 }
@@ -344,7 +355,7 @@ profile_cb (GObject      *object,
   user = sb_accounts_get_profile_finish (SB_ACCOUNTS (object), result, &n_files, &bytes, &error);
   if (user == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      sb_web_respond_failure (req, error);
       return;
     }
 
@@ -395,7 +406,7 @@ files_cb (GObject      *object,
 
   if (files == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      sb_web_respond_failure (req, error);
       return;
     }
 
@@ -476,7 +487,7 @@ password_cb (GObject      *object,
 
   if (!sb_accounts_change_password_finish (SB_ACCOUNTS (object), result, &error))
     {
-      render_password (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      form_failed (req, render_password, error);
       return;
     }
   sb_web_respond_redirect (req, "/profile", "password", NULL);
@@ -485,21 +496,8 @@ password_cb (GObject      *object,
 static void
 page_password (SbWebRequest *req)
 {
-  if (is_get (req))
-    {
-      render_password (req, SOUP_STATUS_OK, NULL);
-      return;
-    }
-  if (!is_post (req))
-    {
-      method_not_allowed (req, "GET, HEAD, POST");
-      return;
-    }
-  if (!sb_web_request_check_csrf (req, form_value (req, "csrf")))
-    {
-      sb_web_respond_forbidden (req);
-      return;
-    }
+  if (!form_submitted (req, render_password))
+    return;
   sb_accounts_change_password_async (sb_web_server_get_accounts (req->server), req->session,
                                      form_value (req, "current"), form_value (req, "new"),
                                      req->client_address, req->cancellable, password_cb,
@@ -541,7 +539,7 @@ edit_get_cb (GObject      *object,
 
   if (file == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      sb_web_respond_failure (req, error);
       return;
     }
   sb_web_render_edit (req, SOUP_STATUS_OK, file, NULL, NULL, NULL);
@@ -561,7 +559,7 @@ delete_get_cb (GObject      *object,
 
   if (file == NULL)
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      sb_web_respond_failure (req, error);
       return;
     }
   context = sb_web_context_new ();
@@ -583,7 +581,7 @@ delete_cb (GObject      *object,
 
   if (!sb_library_delete_finish (SB_LIBRARY (object), result, &error))
     {
-      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      sb_web_respond_failure (req, error);
       return;
     }
   sb_web_parse_file_path (req->path, &name, NULL);

@@ -68,6 +68,8 @@ void          sb_web_respond_redirect       (SbWebRequest  *req,
 void          sb_web_respond_error          (SbWebRequest  *req,
                                              guint          status,
                                              const char    *message);
+void          sb_web_respond_failure        (SbWebRequest  *req,
+                                             const GError  *error);
 void          sb_web_set_session_cookie     (SbWebRequest  *req,
                                              SbSession     *session);
 void          sb_web_clear_session_cookie   (SbWebRequest  *req);

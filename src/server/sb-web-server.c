@@ -228,7 +228,7 @@ authenticate_cb (GObject      *object,
     {
       /* The store is down or similar: say so rather than pretend the user
        * is logged out, and keep the cookie, which may well be valid. */
-      sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+      sb_web_respond_failure (req, error);
       return;
     }
   /* Only a definite answer (a session, or none) may end the cookie. */
@@ -642,6 +642,14 @@ sb_web_respond_error (SbWebRequest *req,
   json_object_set_string_member (context, "back_text",
                                  req->session ? _("Back to your files") : _("Back to the start"));
   sb_web_respond_page (req, status, "error", heading, context, NULL);
+}
+
+/* The error page for @error: the status and the sentence it calls for. */
+void
+sb_web_respond_failure (SbWebRequest *req,
+                        const GError *error)
+{
+  sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
 }
 
 void

@@ -448,7 +448,7 @@ rerender_edit_cb (GObject      *object,
   g_autoptr(SbFile) file = sb_library_get_finish (SB_LIBRARY (object), result, &error);
 
   if (file == NULL)
-    sb_web_respond_error (req, sb_web_status_for_error (error), sb_web_error_message (error));
+    sb_web_respond_failure (req, error);
   else
     sb_web_render_edit (req, upload->reject_status, file, field (upload, "name"),
                         field (upload, "description"), upload->reject_message);
@@ -473,6 +473,23 @@ respond_rejected (SbWebRequest *req)
                           rerender_edit_cb, g_object_ref (req->msg));
 }
 
+/* Ends a form that stores a file: back to the list, saying @flash_code
+ * about @file, or the form again with what went wrong. */
+static void
+respond_saved (SbWebRequest *req,
+               SbFile       *file,
+               const GError *error,
+               const char   *flash_code)
+{
+  if (file == NULL)
+    {
+      reject_error (req->upload, error);
+      respond_rejected (req);
+      return;
+    }
+  sb_web_respond_redirect (req, "/files", flash_code, sb_file_get_name (file));
+}
+
 static void
 create_cb (GObject      *object,
            GAsyncResult *result,
@@ -483,13 +500,7 @@ create_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(SbFile) file = sb_library_create_finish (SB_LIBRARY (object), result, &error);
 
-  if (file == NULL)
-    {
-      reject_error (req->upload, error);
-      respond_rejected (req);
-      return;
-    }
-  sb_web_respond_redirect (req, "/files", "uploaded", sb_file_get_name (file));
+  respond_saved (req, file, error, "uploaded");
 }
 
 static void
@@ -502,13 +513,7 @@ edit_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(SbFile) file = sb_library_edit_finish (SB_LIBRARY (object), result, &error);
 
-  if (file == NULL)
-    {
-      reject_error (req->upload, error);
-      respond_rejected (req);
-      return;
-    }
-  sb_web_respond_redirect (req, "/files", "saved", sb_file_get_name (file));
+  respond_saved (req, file, error, "saved");
 }
 
 static gint64
