@@ -2,20 +2,13 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <errno.h>
 #include <sodium.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "sb-error.h"
 #include "sb-password.h"
 
 #define HASH_POOL_THREADS 2
-#define HASH_THREAD_NICE 10
 /* Far above Werkzeug's defaults (150,000 to 600,000), low enough that a
  * forged record cannot pin a CPU for minutes. */
 #define PBKDF2_MAX_ITERATIONS 5000000
@@ -172,26 +165,6 @@ job_free (Job *job)
   g_free (job);
 }
 
-/* A burst of log-ins keeps every hashing thread busy for hundreds of
- * milliseconds; at a lower priority they still get all the idle CPU, but the
- * main loop (every other request, /healthz) is never queued behind them. On
- * Linux a priority set with the thread's id applies to that thread only. */
-static void
-lower_thread_priority (void)
-{
-#ifdef __linux__
-  static GPrivate lowered;
-
-  if (g_private_get (&lowered) == NULL)
-    {
-      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), HASH_THREAD_NICE) != 0)
-        g_debug ("Could not lower the password hashing thread's priority: %s",
-                 g_strerror (errno));
-      g_private_set (&lowered, GINT_TO_POINTER (1));
-    }
-#endif
-}
-
 static void
 run_job (gpointer data,
          gpointer user_data)
@@ -199,7 +172,6 @@ run_job (gpointer data,
   g_autoptr(GTask) task = data;
   Job *job = g_task_get_task_data (task);
 
-  lower_thread_priority ();
   if (g_task_return_error_if_cancelled (task))
     return;
 
@@ -230,9 +202,7 @@ get_pool (void)
 
   if (g_once_init_enter (&initialised))
     {
-      /* Exclusive: its threads, which lower their priority, never go on to
-       * run other pools' work. */
-      pool = g_thread_pool_new (run_job, NULL, HASH_POOL_THREADS, TRUE, NULL);
+      pool = g_thread_pool_new (run_job, NULL, HASH_POOL_THREADS, FALSE, NULL);
       g_once_init_leave (&initialised, 1);
     }
   return pool;
