@@ -30,6 +30,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
+. "$(dirname "$0")/nginx-peer.sh"
 
 # StorageBox, with one account to log in to.
 "$server_bin" --listen=127.0.0.1:0 --data-dir="$work/sb" --quiet > "$work/sb.out" 2>/dev/null &
@@ -50,37 +51,8 @@ echo "storagebox-server ($(nproc) cores, $(uname -r), ${seconds} s per phase)"
 kill "$sb_pid"; wait "$sb_pid" 2>/dev/null || true; sb_pid=""
 
 # nginx, the peer: /healthz answered by the server itself.
-mkdir -p "$work/nginx/tmp"
-chmod 755 "$work" "$work/nginx"
-chmod 777 "$work/nginx/tmp"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$work/nginx/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/tmp;
-  proxy_temp_path $work/nginx/tmp;
-  fastcgi_temp_path $work/nginx/tmp;
-  uwsgi_temp_path $work/nginx/tmp;
-  scgi_temp_path $work/nginx/tmp;
-  client_header_timeout 10s;
-  client_body_timeout 10s;
-  client_max_body_size 1m;
-  server {
-    listen 127.0.0.1:$port;
-    location = /healthz { return 200 "ok\n"; }
-    location / { return 200 "page\n"; }
-  }
-}
-EOF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
-until curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.05; done
-worker=$(pgrep -P "$nginx_pid" | head -n 1)
+start_nginx 'client_header_timeout 10s; client_body_timeout 10s; client_max_body_size 1m;' \
+  'location = /healthz { return 200 "ok\n"; } location / { return 200 "page\n"; }'
 
 echo "nginx $(nginx -v 2>&1 | sed 's/.*\///')"
 "$attack" --port "$port" --pid "$worker" --seconds "$seconds" | tee "$work/nginx.txt"

@@ -29,6 +29,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
+. "$(dirname "$0")/nginx-peer.sh"
 
 hz=$(getconf CLK_TCK)
 now() { date +%s.%N; }
@@ -79,36 +80,9 @@ kill "$sb_pid"; wait "$sb_pid" 2>/dev/null || true; sb_pid=""
 rm -f "$work/back.bin"; rm -rf "$work/sb"
 
 # nginx, the peer: a worker that only moves bytes between socket and disk.
-mkdir -p "$work/nginx/root" "$work/nginx/tmp"
-# When run as root, nginx workers drop to an unprivileged user.
-chmod 755 "$work" "$work/nginx"
-chmod 777 "$work/nginx/root" "$work/nginx/tmp"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$work/nginx/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/tmp;
-  proxy_temp_path $work/nginx/tmp;
-  fastcgi_temp_path $work/nginx/tmp;
-  uwsgi_temp_path $work/nginx/tmp;
-  scgi_temp_path $work/nginx/tmp;
-  server {
-    listen 127.0.0.1:$port;
-    root $work/nginx/root;
-    client_max_body_size 0;
-    location / { dav_methods PUT; create_full_put_path on; }
-  }
-}
-EOF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
-until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.05; done
-worker=$(pgrep -P "$nginx_pid" | head -n 1)
+mkdir -p "$work/nginx/root"
+chmod 777 "$work/nginx/root"
+start_nginx '' "root $work/nginx/root; client_max_body_size 0; location / { dav_methods PUT; create_full_put_path on; }"
 
 reset_peak "$worker"
 cpu0=$(cpu_seconds "$worker")
