@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#if !defined (SB_CORE_COMPILATION)
+#error "sb-core-private.h is core's own; front ends use core's public headers."
+#endif
+
 #include "sb-store.h"
 
 G_BEGIN_DECLS
