@@ -13,6 +13,7 @@ struct _SbFile
   char    *checksum;
   char    *description;
   char    *partner;
+  char    *storage_class;
   guint64  size;
   gint64   created_at;
   gint64   modified_at;
@@ -34,6 +35,7 @@ enum {
   PROP_MODIFIED_AT,
   PROP_VERSION,
   PROP_PARTNER,
+  PROP_STORAGE_CLASS,
   N_PROPS
 };
 
@@ -51,6 +53,7 @@ sb_file_finalize (GObject *object)
   g_free (self->checksum);
   g_free (self->description);
   g_free (self->partner);
+  g_free (self->storage_class);
 
   G_OBJECT_CLASS (sb_file_parent_class)->finalize (object);
 }
@@ -76,6 +79,7 @@ sb_file_get_property (GObject    *object,
     case PROP_MODIFIED_AT: g_value_set_int64 (value, self->modified_at); break;
     case PROP_VERSION: g_value_set_int64 (value, self->version); break;
     case PROP_PARTNER: g_value_set_string (value, self->partner); break;
+    case PROP_STORAGE_CLASS: g_value_set_string (value, self->storage_class); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -104,6 +108,9 @@ sb_file_set_property (GObject      *object,
     case PROP_MODIFIED_AT: sb_file_set_modified_at (self, g_value_get_int64 (value)); break;
     case PROP_VERSION: sb_file_set_version (self, g_value_get_int64 (value)); break;
     case PROP_PARTNER: sb_file_set_partner (self, g_value_get_string (value)); break;
+    case PROP_STORAGE_CLASS:
+      sb_file_set_storage_class (self, g_value_get_string (value));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -133,6 +140,8 @@ sb_file_class_init (SbFileClass *klass)
     g_param_spec_int64 ("modified-at", NULL, NULL, G_MININT64, G_MAXINT64, 0, rw);
   properties[PROP_VERSION] = g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, rw);
   properties[PROP_PARTNER] = g_param_spec_string ("partner", NULL, NULL, NULL, rw);
+  properties[PROP_STORAGE_CLASS] =
+    g_param_spec_string ("storage-class", NULL, NULL, SB_FILE_STORAGE_CLASS_DEFAULT, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -140,6 +149,7 @@ sb_file_class_init (SbFileClass *klass)
 static void
 sb_file_init (SbFile *self)
 {
+  self->storage_class = g_strdup (SB_FILE_STORAGE_CLASS_DEFAULT);
 }
 
 SbFile *
@@ -165,6 +175,8 @@ sb_file_copy (SbFile *self)
   copy->checksum = g_strdup (self->checksum);
   copy->description = g_strdup (self->description);
   copy->partner = g_strdup (self->partner);
+  g_free (copy->storage_class);
+  copy->storage_class = g_strdup (self->storage_class);
   copy->size = self->size;
   copy->created_at = self->created_at;
   copy->modified_at = self->modified_at;
@@ -233,3 +245,21 @@ DEFINE_NUMBER (guint64, size, PROP_SIZE)
 DEFINE_NUMBER (gint64, created_at, PROP_CREATED_AT)
 DEFINE_NUMBER (gint64, modified_at, PROP_MODIFIED_AT)
 DEFINE_NUMBER (gint64, version, PROP_VERSION)
+
+const char *
+sb_file_get_storage_class (SbFile *self)
+{
+  g_return_val_if_fail (SB_IS_FILE (self), NULL);
+  return self->storage_class;
+}
+
+/* NULL or "" is STANDARD: what S3 means when it names no class. */
+void
+sb_file_set_storage_class (SbFile     *self,
+                           const char *storage_class)
+{
+  g_return_if_fail (SB_IS_FILE (self));
+  if (storage_class == NULL || *storage_class == '\0')
+    storage_class = SB_FILE_STORAGE_CLASS_DEFAULT;
+  set_string (self, &self->storage_class, storage_class, PROP_STORAGE_CLASS);
+}

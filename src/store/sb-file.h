@@ -49,5 +49,13 @@ void         sb_file_set_version        (SbFile     *self,
 const char  *sb_file_get_partner        (SbFile     *self);
 void         sb_file_set_partner        (SbFile     *self,
                                          const char *partner);
+/* The S3 storage class of the content, as S3 spells it ("STANDARD",
+ * "STANDARD_IA", "GLACIER", …); never NULL. A store with one class, or one
+ * that could not tell, says SB_FILE_STORAGE_CLASS_DEFAULT. Setting NULL or
+ * "" sets the default. */
+#define SB_FILE_STORAGE_CLASS_DEFAULT "STANDARD"
+const char  *sb_file_get_storage_class  (SbFile     *self);
+void         sb_file_set_storage_class  (SbFile     *self,
+                                         const char *storage_class);
 
 G_END_DECLS
