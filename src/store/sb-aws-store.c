@@ -876,18 +876,23 @@ typedef struct
   char       *owner;
   JsonObject *start_key;
   GPtrArray  *files;
+  GHashTable *by_key;   /* object key -> SbFile in files, for the classes */
+  char       *marker;
 } FileList;
 
 static void
 file_list_free (FileList *op)
 {
   g_free (op->owner);
+  g_free (op->marker);
+  g_clear_pointer (&op->by_key, g_hash_table_unref);
   g_clear_pointer (&op->start_key, json_object_unref);
   g_clear_pointer (&op->files, g_ptr_array_unref);
   g_free (op);
 }
 
 static void file_list_next (GTask *task);
+static void file_classes_next (GTask *task);
 
 /* Takes one page of a Query or Scan of the files table into the task's
  * FileList. TRUE if another page is to be read; otherwise the task has
@@ -929,8 +934,73 @@ collect_files (GTask        *task,
                                                                      "LastEvaluatedKey"));
   if (op->start_key != NULL)
     return TRUE;
+  /* A user's listing goes on to the classes of the content (a scan, which
+   * has no owner, does not need them). */
+  if (op->owner != NULL && op->files->len > 0)
+    {
+      op->by_key = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < op->files->len; i++)
+        {
+          SbFile *file = op->files->pdata[i];
+
+          if (*sb_file_get_object_key (file) != '\0')
+            g_hash_table_insert (op->by_key, (gpointer) sb_file_get_object_key (file), file);
+        }
+      file_classes_next (g_object_ref (task));
+      return FALSE;
+    }
   g_task_return_pointer (task, g_steal_pointer (&op->files), (GDestroyNotify) g_ptr_array_unref);
   return FALSE;
+}
+
+static void
+file_classes_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FileList *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&op->marker, g_free);
+  objects = sb_aws_s3_list_objects_finish (SB_AWS_S3 (object), result, &op->marker, &error);
+  if (objects == NULL)
+    {
+      /* The records are the listing; a class is a detail of it. A file
+       * whose class could not be read says the default rather than hide
+       * every file behind a bucket that is briefly away. */
+      g_debug ("Storage classes of %s's files not listed: %s", op->owner, error->message);
+      g_clear_pointer (&op->marker, g_free);
+    }
+  for (guint i = 0; objects != NULL && i < objects->len; i++)
+    {
+      SbAwsS3ObjectInfo *object_info = objects->pdata[i];
+      SbFile *file = g_hash_table_lookup (op->by_key, object_info->key);
+
+      if (file != NULL)
+        sb_file_set_storage_class (file, object_info->storage_class);
+    }
+  if (op->marker != NULL)
+    {
+      file_classes_next (g_steal_pointer (&task));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&op->files), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* ListObjectsV2 under the owner's prefix ("owner/", sb_store_blob_key_is_valid),
+ * page by page: S3 has the class, which lifecycle rules change without
+ * telling the table. */
+static void
+file_classes_next (GTask *task)
+{
+  SbAwsStore *self = g_task_get_source_object (task);
+  FileList *op = g_task_get_task_data (task);
+  g_autofree char *prefix = g_strconcat (op->owner, "/", NULL);
+
+  sb_aws_s3_list_objects_async (self->s3, self->bucket, prefix, op->marker, 0,
+                                g_task_get_cancellable (task), file_classes_cb, task);
 }
 
 static void
