@@ -8,6 +8,7 @@
 
 #include "sb-cli.h"
 #include "sb-error.h"
+#include "sb-storage-class.h"
 
 /* put, get, ls, rm: a user's files, through SbLibrary like every front
  * end, so the same rules (names, sizes, versions) apply. */
@@ -342,7 +343,8 @@ sb_cli_ls (int    argc,
     { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Whose files to list (required)"),
       N_("USER") },
     { "long", 'l', 0, G_OPTION_ARG_NONE, &long_format,
-      N_("Size in bytes, modification time (UTC) and name, separated by tabs"), NULL },
+      N_("Size in bytes, modification time (UTC), storage class and name, separated by tabs"),
+      NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Every field, as a JSON array"), NULL },
     { NULL }
   };
@@ -396,6 +398,8 @@ sb_cli_ls (int    argc,
           json_builder_add_string_value (builder, modified);
           json_builder_set_member_name (builder, "version");
           json_builder_add_int_value (builder, sb_file_get_version (file));
+          json_builder_set_member_name (builder, "storage_class");
+          json_builder_add_string_value (builder, sb_file_get_storage_class (file));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -412,7 +416,8 @@ sb_cli_ls (int    argc,
       if (long_format)
         {
           g_autofree char *modified = format_time (sb_file_get_modified_at (file));
-          g_print ("%" G_GUINT64_FORMAT "\t%s\t%s\n", sb_file_get_size (file), modified,
+          g_print ("%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", sb_file_get_size (file), modified,
+                   sb_storage_class_describe (sb_file_get_storage_class (file)),
                    sb_file_get_name (file));
         }
       else

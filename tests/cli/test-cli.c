@@ -288,7 +288,9 @@ test_files (void)
   g_assert_cmpint (cli (ls_long, NULL, &long_listing, NULL), ==, 0);
   expected_long = g_strdup_printf ("%" G_GSIZE_FORMAT "\t", g_bytes_get_size (content));
   g_assert_true (g_str_has_prefix (long_listing, expected_long));
-  g_assert_true (g_str_has_suffix (long_listing, "Z\tsample data.bin\n"));
+  /* Size, time, the class in words, name; a fresh upload is Standard on
+   * either backend. */
+  g_assert_true (g_str_has_suffix (long_listing, "Z\tStandard\tsample data.bin\n"));
 
   g_assert_cmpint (cli (ls_json, NULL, &json, NULL), ==, 0);
   json_parser_load_from_data (parser, json, -1, &error);
@@ -299,6 +301,7 @@ test_files (void)
   g_assert_cmpstr (json_object_get_string_member (entry, "sha256"), ==, expected_sha);
   g_assert_cmpstr (json_object_get_string_member (entry, "description"), ==, "Ünï data");
   g_assert_cmpint (json_object_get_int_member (entry, "version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (entry, "storage_class"), ==, "STANDARD");
 
   g_assert_cmpint (cli (get, NULL, NULL, NULL), ==, 0);
   g_assert_true (g_file_get_contents (back, &downloaded, &length, NULL));
