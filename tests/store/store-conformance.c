@@ -1037,6 +1037,58 @@ test_maintenance_unfinished_uploads (void)
   g_assert_no_error (error);
 }
 
+/* A freshly uploaded file lists as STANDARD, whatever the record says:
+ * the class is the store's to tell (on S3 it is the object's), and a file
+ * whose content the store does not find still lists, as STANDARD. */
+static void
+test_files_storage_class (void)
+{
+  g_autofree char *owner = unique_name ("class");
+  g_autoptr(GBytes) data = sb_test_random_bytes (5000, 11);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (data);
+  g_autofree char *missing_key = g_strdup_printf ("%s/%064x", owner, 0);
+  g_autoptr(SbFile) uploaded = NULL;
+  g_autoptr(SbFile) lost = NULL;
+  g_autoptr(SbFile) copy = NULL;
+  g_autoptr(SbFile) got = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  key = blob_write (owner, source, 5000, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  uploaded = make_file (owner, "uploaded.bin", key);
+  g_assert_cmpstr (sb_file_get_storage_class (uploaded), ==, "STANDARD");
+  sb_file_set_storage_class (uploaded, "GLACIER");
+  copy = sb_file_copy (uploaded);
+  g_assert_cmpstr (sb_file_get_storage_class (copy), ==, "GLACIER");
+  sb_file_set_storage_class (copy, NULL);
+  g_assert_cmpstr (sb_file_get_storage_class (copy), ==, "STANDARD");
+  g_assert_true (file_create (uploaded, &error));
+  g_assert_no_error (error);
+  lost = make_file (owner, "lost.bin", missing_key);
+  g_assert_true (file_create (lost, &error));
+  g_assert_no_error (error);
+
+  list = file_list (owner, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (sb_file_get_name (g_ptr_array_index (list, 0)), ==, "lost.bin");
+  g_assert_cmpstr (sb_file_get_storage_class (g_ptr_array_index (list, 0)), ==, "STANDARD");
+  g_assert_cmpstr (sb_file_get_name (g_ptr_array_index (list, 1)), ==, "uploaded.bin");
+  g_assert_cmpstr (sb_file_get_storage_class (g_ptr_array_index (list, 1)), ==, "STANDARD");
+  got = file_get (owner, "uploaded.bin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sb_file_get_storage_class (got), ==, "STANDARD");
+
+  g_assert_true (file_delete (owner, "uploaded.bin", 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (file_delete (owner, "lost.bin", 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (blob_delete (key, &error));
+  g_assert_no_error (error);
+}
+
 /* Registration */
 
 static void
@@ -1066,6 +1118,7 @@ sb_store_conformance_add_tests (const SbStoreBackend *b)
   add ("files/rename", test_files_rename);
   add ("files/delete", test_files_delete);
   add ("files/list-many", test_files_many);
+  add ("files/storage-class", test_files_storage_class);
   add ("sessions/create-get-delete", test_sessions);
   add ("blobs/roundtrip-empty", test_blobs_roundtrip_empty);
   add ("blobs/roundtrip-small", test_blobs_roundtrip_small);
