@@ -876,7 +876,7 @@ typedef struct
   char       *owner;
   JsonObject *start_key;
   GPtrArray  *files;
-  GHashTable *by_key;   /* object key -> SbFile in files, for the classes */
+  GHashTable *classes;  /* object key -> S3 storage class, from ListObjectsV2 */
   char       *marker;
 } FileList;
 
@@ -885,7 +885,7 @@ file_list_free (FileList *op)
 {
   g_free (op->owner);
   g_free (op->marker);
-  g_clear_pointer (&op->by_key, g_hash_table_unref);
+  g_clear_pointer (&op->classes, g_hash_table_unref);
   g_clear_pointer (&op->start_key, json_object_unref);
   g_clear_pointer (&op->files, g_ptr_array_unref);
   g_free (op);
@@ -938,14 +938,7 @@ collect_files (GTask        *task,
    * has no owner, does not need them). */
   if (op->owner != NULL && op->files->len > 0)
     {
-      op->by_key = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; i < op->files->len; i++)
-        {
-          SbFile *file = op->files->pdata[i];
-
-          if (*sb_file_get_object_key (file) != '\0')
-            g_hash_table_insert (op->by_key, (gpointer) sb_file_get_object_key (file), file);
-        }
+      op->classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       file_classes_next (g_object_ref (task));
       return FALSE;
     }
@@ -976,15 +969,24 @@ file_classes_cb (GObject      *object,
   for (guint i = 0; objects != NULL && i < objects->len; i++)
     {
       SbAwsS3ObjectInfo *object_info = objects->pdata[i];
-      SbFile *file = g_hash_table_lookup (op->by_key, object_info->key);
 
-      if (file != NULL)
-        sb_file_set_storage_class (file, object_info->storage_class);
+      if (object_info->storage_class != NULL)
+        g_hash_table_replace (op->classes, g_strdup (object_info->key),
+                              g_strdup (object_info->storage_class));
     }
   if (op->marker != NULL)
     {
       file_classes_next (g_steal_pointer (&task));
       return;
+    }
+  /* By key, not by file: two records (a rename half done) may share one
+   * object. Not listed: the default stays. */
+  for (guint i = 0; i < op->files->len; i++)
+    {
+      SbFile *file = op->files->pdata[i];
+
+      sb_file_set_storage_class (file, g_hash_table_lookup (op->classes,
+                                                            sb_file_get_object_key (file)));
     }
   g_task_return_pointer (task, g_steal_pointer (&op->files), (GDestroyNotify) g_ptr_array_unref);
 }
