@@ -18,6 +18,7 @@ typedef struct
   gboolean       keys_typed;    /* as typed in Preferences, not from the keyring */
   gboolean       usable;
   char          *settings[8];
+  void         (*after_keys) (GTask *task);
 } Op;
 
 /* GSettings keys for AWS, in the order of Op.settings, and the SbConfig
@@ -143,6 +144,35 @@ op_task_new (GSettings           *settings,
   return task;
 }
 
+static void
+keys_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* No keyring, or no keys in it: the AWS chain may still find credentials
+   * (environment, ~/.aws/credentials, an instance role). */
+  op->have_keys = sb_keyring_lookup_credentials_finish (result, &op->access_key_id,
+                                                        &op->secret_access_key, &error);
+  if (error != NULL)
+    g_debug ("No AWS keys from the keyring: %s", error->message);
+  op->after_keys (task);
+}
+
+/* Looks up the AWS keys in the keyring, then goes on with @after_keys. */
+static void
+with_keyring_keys (GTask  *task,
+                   void  (*after_keys) (GTask *task))
+{
+  Op *op = g_task_get_task_data (task);
+
+  op->after_keys = after_keys;
+  sb_keyring_lookup_credentials_async (g_task_get_cancellable (task), keys_cb, task);
+}
+
 /* Opening */
 
 static void
@@ -166,24 +196,6 @@ open_with_config (GTask *task)
   with_config (task, sb_service_open_async, open_opened_cb);
 }
 
-static void
-open_keys_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Op *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  /* No keyring, or no keys in it: the AWS chain may still find credentials
-   * (environment, ~/.aws/credentials, an instance role). */
-  op->have_keys = sb_keyring_lookup_credentials_finish (result, &op->access_key_id,
-                                                        &op->secret_access_key, &error);
-  if (error != NULL)
-    g_debug ("No AWS keys from the keyring: %s", error->message);
-  open_with_config (g_steal_pointer (&task));
-}
-
 void
 sb_desktop_service_open_async (GSettings           *settings,
                                const char          *data_dir,
@@ -201,14 +213,9 @@ sb_desktop_service_open_async (GSettings           *settings,
   op = g_task_get_task_data (task);
 
   if (op->kind == SB_DESKTOP_BACKEND_AWS)
-    {
-      GCancellable *task_cancellable = g_task_get_cancellable (task);
-
-      sb_keyring_lookup_credentials_async (task_cancellable, open_keys_cb,
-                                           g_steal_pointer (&task));
-      return;
-    }
-  open_with_config (g_steal_pointer (&task));
+    with_keyring_keys (g_steal_pointer (&task), open_with_config);
+  else
+    open_with_config (g_steal_pointer (&task));
 }
 
 /**
@@ -283,20 +290,6 @@ check_with_config (GTask *task)
   with_config (task, sb_config_check_async, check_done_cb);
 }
 
-static void
-check_keys_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Op *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  op->have_keys = sb_keyring_lookup_credentials_finish (result, &op->access_key_id,
-                                                        &op->secret_access_key, &error);
-  check_with_config (g_steal_pointer (&task));
-}
-
 void
 sb_desktop_service_check_async (GSettings           *settings,
                                 const char          *data_dir,
@@ -317,10 +310,7 @@ sb_desktop_service_check_async (GSettings           *settings,
 
   if (op->kind == SB_DESKTOP_BACKEND_AWS && access_key_id == NULL)
     {
-      GCancellable *task_cancellable = g_task_get_cancellable (task);
-
-      sb_keyring_lookup_credentials_async (task_cancellable, check_keys_cb,
-                                           g_steal_pointer (&task));
+      with_keyring_keys (g_steal_pointer (&task), check_with_config);
       return;
     }
   op->access_key_id = g_strdup (access_key_id);
