@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "sb-aws-client.h"
+#include "sb-aws-config.h"
+#include "sb-aws-credentials-provider.h"
 #include "sb-aws-test-util.h"
 
 void
@@ -223,4 +226,25 @@ const char *
 __asan_default_options (void)
 {
   return "fast_unwind_on_malloc=0";
+}
+
+SbAwsClient *
+sb_test_aws_client_new (const char *dynamodb_url,
+                        const char *s3_url,
+                        const char *key_id,
+                        const char *secret)
+{
+  g_auto(GStrv) env = NULL;
+  g_autoptr(SbAwsConfig) config = NULL;
+  g_autoptr(SbAwsCredentials) creds = sb_aws_credentials_new (key_id, secret, NULL, 0);
+  g_autoptr(SbAwsCredentialsProvider) provider = sb_aws_credentials_provider_new_static (creds);
+  SbAwsClient *client;
+
+  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_DYNAMODB", dynamodb_url, TRUE);
+  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_S3", s3_url, TRUE);
+  env = g_environ_setenv (env, "AWS_REGION", "us-east-1", TRUE);
+  config = sb_aws_config_new ((const char * const *) env);
+  client = sb_aws_client_new (config, provider);
+  sb_aws_client_set_backoff (client, 1, 10);
+  return client;
 }

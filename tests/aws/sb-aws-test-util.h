@@ -31,4 +31,15 @@ gboolean          sb_test_node_server_check_installed (const char  *kind,
 const char       *sb_test_node_server_get_url (SbTestNodeServer  *server);
 void              sb_test_node_server_stop    (SbTestNodeServer  *server);
 
+/* As sb-aws-client.h declares it: tests outside the aws and store layers
+ * include this header too, and must not see the aws layer's headers. */
+typedef struct _SbAwsClient SbAwsClient;
+
+/* A client of DynamoDB at @dynamodb_url and S3 at @s3_url with a static key
+ * pair, in us-east-1, retrying as in production but without the waits. */
+SbAwsClient      *sb_test_aws_client_new      (const char        *dynamodb_url,
+                                               const char        *s3_url,
+                                               const char        *key_id,
+                                               const char        *secret);
+
 G_END_DECLS

@@ -33,23 +33,12 @@ typedef struct
   SbLibrary   *library;
 } Fixture;
 
+/* Retries as in production, only without the waits. */
 static SbAwsClient *
 make_client (const char *dynamodb_url)
 {
-  g_auto(GStrv) env = NULL;
-  g_autoptr(SbAwsConfig) config = NULL;
-  g_autoptr(SbAwsCredentials) creds = sb_aws_credentials_new ("S3RVER", "S3RVER", NULL, 0);
-  g_autoptr(SbAwsCredentialsProvider) provider = sb_aws_credentials_provider_new_static (creds);
-  SbAwsClient *client;
-
-  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_DYNAMODB", dynamodb_url, TRUE);
-  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_S3", sb_test_node_server_get_url (s3rver), TRUE);
-  env = g_environ_setenv (env, "AWS_REGION", "us-east-1", TRUE);
-  config = sb_aws_config_new ((const char * const *) env);
-  client = sb_aws_client_new (config, provider);
-  /* Retries as in production, only without the waits. */
-  sb_aws_client_set_backoff (client, 1, 10);
-  return client;
+  return sb_test_aws_client_new (dynamodb_url, sb_test_node_server_get_url (s3rver),
+                                 "S3RVER", "S3RVER");
 }
 
 static void

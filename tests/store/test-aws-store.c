@@ -28,20 +28,8 @@ static SbAwsClient *
 make_client (const char *key_id,
              const char *secret)
 {
-  g_auto(GStrv) env = NULL;
-  g_autoptr(SbAwsConfig) config = NULL;
-  g_autoptr(SbAwsCredentials) creds = sb_aws_credentials_new (key_id, secret, NULL, 0);
-  g_autoptr(SbAwsCredentialsProvider) provider = sb_aws_credentials_provider_new_static (creds);
-  SbAwsClient *client;
-
-  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_DYNAMODB",
-                          sb_test_node_server_get_url (dynalite), TRUE);
-  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_S3", sb_test_rgw_get_url (rgw), TRUE);
-  env = g_environ_setenv (env, "AWS_REGION", "us-east-1", TRUE);
-  config = sb_aws_config_new ((const char * const *) env);
-  client = sb_aws_client_new (config, provider);
-  sb_aws_client_set_backoff (client, 1, 10);
-  return client;
+  return sb_test_aws_client_new (sb_test_node_server_get_url (dynalite), sb_test_rgw_get_url (rgw),
+                                 key_id, secret);
 }
 
 static SbAwsStore *
