@@ -18,6 +18,9 @@ struct _SbFile
   gint64   created_at;
   gint64   modified_at;
   gint64   version;
+  gint64   restore_requested_at;
+  gint64   restored_until;
+  gboolean restore_in_progress;
 };
 
 G_DEFINE_FINAL_TYPE (SbFile, sb_file, G_TYPE_OBJECT)
@@ -36,6 +39,9 @@ enum {
   PROP_VERSION,
   PROP_PARTNER,
   PROP_STORAGE_CLASS,
+  PROP_RESTORE_REQUESTED_AT,
+  PROP_RESTORE_IN_PROGRESS,
+  PROP_RESTORED_UNTIL,
   N_PROPS
 };
 
@@ -80,6 +86,9 @@ sb_file_get_property (GObject    *object,
     case PROP_VERSION: g_value_set_int64 (value, self->version); break;
     case PROP_PARTNER: g_value_set_string (value, self->partner); break;
     case PROP_STORAGE_CLASS: g_value_set_string (value, self->storage_class); break;
+    case PROP_RESTORE_REQUESTED_AT: g_value_set_int64 (value, self->restore_requested_at); break;
+    case PROP_RESTORE_IN_PROGRESS: g_value_set_boolean (value, self->restore_in_progress); break;
+    case PROP_RESTORED_UNTIL: g_value_set_int64 (value, self->restored_until); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -110,6 +119,15 @@ sb_file_set_property (GObject      *object,
     case PROP_PARTNER: sb_file_set_partner (self, g_value_get_string (value)); break;
     case PROP_STORAGE_CLASS:
       sb_file_set_storage_class (self, g_value_get_string (value));
+      break;
+    case PROP_RESTORE_REQUESTED_AT:
+      sb_file_set_restore_requested_at (self, g_value_get_int64 (value));
+      break;
+    case PROP_RESTORE_IN_PROGRESS:
+      sb_file_set_restore_in_progress (self, g_value_get_boolean (value));
+      break;
+    case PROP_RESTORED_UNTIL:
+      sb_file_set_restored_until (self, g_value_get_int64 (value));
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -142,6 +160,12 @@ sb_file_class_init (SbFileClass *klass)
   properties[PROP_PARTNER] = g_param_spec_string ("partner", NULL, NULL, NULL, rw);
   properties[PROP_STORAGE_CLASS] =
     g_param_spec_string ("storage-class", NULL, NULL, SB_FILE_STORAGE_CLASS_DEFAULT, rw);
+  properties[PROP_RESTORE_REQUESTED_AT] =
+    g_param_spec_int64 ("restore-requested-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
+  properties[PROP_RESTORE_IN_PROGRESS] =
+    g_param_spec_boolean ("restore-in-progress", NULL, NULL, FALSE, rw);
+  properties[PROP_RESTORED_UNTIL] =
+    g_param_spec_int64 ("restored-until", NULL, NULL, 0, G_MAXINT64, 0, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -181,6 +205,9 @@ sb_file_copy (SbFile *self)
   copy->created_at = self->created_at;
   copy->modified_at = self->modified_at;
   copy->version = self->version;
+  copy->restore_requested_at = self->restore_requested_at;
+  copy->restore_in_progress = self->restore_in_progress;
+  copy->restored_until = self->restored_until;
   return copy;
 }
 
@@ -245,6 +272,9 @@ DEFINE_NUMBER (guint64, size, PROP_SIZE)
 DEFINE_NUMBER (gint64, created_at, PROP_CREATED_AT)
 DEFINE_NUMBER (gint64, modified_at, PROP_MODIFIED_AT)
 DEFINE_NUMBER (gint64, version, PROP_VERSION)
+DEFINE_NUMBER (gint64, restore_requested_at, PROP_RESTORE_REQUESTED_AT)
+DEFINE_NUMBER (gboolean, restore_in_progress, PROP_RESTORE_IN_PROGRESS)
+DEFINE_NUMBER (gint64, restored_until, PROP_RESTORED_UNTIL)
 
 const char *
 sb_file_get_storage_class (SbFile *self)

@@ -57,5 +57,19 @@ void         sb_file_set_partner        (SbFile     *self,
 const char  *sb_file_get_storage_class  (SbFile     *self);
 void         sb_file_set_storage_class  (SbFile     *self,
                                          const char *storage_class);
+/* Archived content (GLACIER, DEEP_ARCHIVE) is read only through a
+ * temporary restored copy. When a restore was last asked for (kept in the
+ * record: S3 does not say; 0 if never), and what S3 says now: a restore
+ * is running, or the copy can be read until @restored_until (0: no copy).
+ * The last two are not stored; file_list and file_get fill them in. */
+gint64       sb_file_get_restore_requested_at (SbFile *self);
+void         sb_file_set_restore_requested_at (SbFile *self,
+                                               gint64  requested_at);
+gboolean     sb_file_get_restore_in_progress  (SbFile *self);
+void         sb_file_set_restore_in_progress  (SbFile *self,
+                                               gboolean in_progress);
+gint64       sb_file_get_restored_until       (SbFile *self);
+void         sb_file_set_restored_until       (SbFile *self,
+                                               gint64  restored_until);
 
 G_END_DECLS

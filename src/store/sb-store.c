@@ -6,9 +6,34 @@
 G_DEFINE_QUARK (sb-store-error-quark, sb_store_error)
 G_DEFINE_INTERFACE (SbStore, sb_store, G_TYPE_OBJECT)
 
+/* A store of one class has nothing to restore. */
+static void
+real_blob_restore_async (SbStore             *self,
+                         const char          *key,
+                         guint                days,
+                         const char          *tier,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, real_blob_restore_async,
+                           SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED,
+                           "This store keeps every file readable; nothing needs restoring.");
+}
+
+static gboolean
+real_blob_restore_finish (SbStore       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 sb_store_default_init (SbStoreInterface *iface)
 {
+  iface->blob_restore_async = real_blob_restore_async;
+  iface->blob_restore_finish = real_blob_restore_finish;
 }
 
 
@@ -361,6 +386,31 @@ sb_store_blob_delete_finish (SbStore       *self,
   g_return_val_if_fail (SB_IS_STORE (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
   return SB_STORE_GET_IFACE (self)->blob_delete_finish (self, result, error);
+}
+
+void
+sb_store_blob_restore_async (SbStore             *self,
+                             const char          *key,
+                             guint                days,
+                             const char          *tier,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (SB_IS_STORE (self));
+  g_return_if_fail (key != NULL && days > 0 && tier != NULL);
+  SB_STORE_GET_IFACE (self)->blob_restore_async (self, key, days, tier, cancellable, callback,
+                                                 user_data);
+}
+
+gboolean
+sb_store_blob_restore_finish (SbStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+  return SB_STORE_GET_IFACE (self)->blob_restore_finish (self, result, error);
 }
 
 void

@@ -21,6 +21,8 @@ typedef enum {
   SB_STORE_ERROR_CORRUPT,       /* stored data failed an integrity check */
   SB_STORE_ERROR_INDETERMINATE, /* a write was sent but whether it happened cannot be known */
   SB_STORE_ERROR_NO_SPACE,      /* the backend's disk is full */
+  SB_STORE_ERROR_ARCHIVED,      /* the blob is archived and must be restored before reading */
+  SB_STORE_ERROR_NOT_SUPPORTED, /* this store cannot do that (blob_restore on one class) */
 } SbStoreError;
 
 GQuark sb_store_error_quark (void);
@@ -74,6 +76,19 @@ G_DECLARE_INTERFACE (SbStore, sb_store, SB, STORE, GObject)
  * - upload_list: unfinished blob writes (temporary files, multipart
  *   uploads), each with an upload_id; an upload in flight is listed too.
  * - upload_discard: removes one of those; succeeds if it is gone already.
+ *
+ * Archives (a store with S3 storage classes; others answer
+ * %SB_STORE_ERROR_NOT_SUPPORTED to blob_restore and never archive):
+ * - file_list and file_get fill in each record's storage class, whether a
+ *   restore is running and until when a restored copy can be read.
+ * - blob_read of archived content with no restored copy:
+ *   %SB_STORE_ERROR_ARCHIVED.
+ * - blob_restore: asks for a copy of archived blob @key readable for @days
+ *   days, retrieved at @tier ("Expedited", "Standard", "Bulk", as S3 spells
+ *   them); succeeds too when a restore is already running (nothing new is
+ *   asked) or a copy exists (its time is extended);
+ *   %SB_STORE_ERROR_NOT_SUPPORTED if the content is
+ *   not archived or cannot be restored at that tier.
  */
 struct _SbStoreInterface
 {
@@ -223,6 +238,16 @@ struct _SbStoreInterface
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
   gboolean      (*blob_delete_finish)            (SbStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+  void          (*blob_restore_async)            (SbStore             *self,
+                                                  const char          *key,
+                                                  guint                days,
+                                                  const char          *tier,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+  gboolean      (*blob_restore_finish)           (SbStore             *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
@@ -409,6 +434,16 @@ void          sb_store_blob_delete_async              (SbStore             *self
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 gboolean      sb_store_blob_delete_finish             (SbStore             *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void          sb_store_blob_restore_async             (SbStore             *self,
+                                                       const char          *key,
+                                                       guint                days,
+                                                       const char          *tier,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean      sb_store_blob_restore_finish            (SbStore             *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
