@@ -124,6 +124,14 @@ sb_error_from_store (const GError *error,
         return g_error_new_literal (SB_ERROR, SB_ERROR_NO_SPACE,
                                     _("The disk that holds the StorageBox data is full, so "
                                       "nothing was stored. Deleting files still works."));
+      case SB_STORE_ERROR_ARCHIVED:
+        return g_error_new_literal (SB_ERROR, SB_ERROR_ARCHIVED,
+                                    _("The file is archived. Restore it first; it can be "
+                                      "downloaded once the restore is done."));
+      case SB_STORE_ERROR_NOT_SUPPORTED:
+        return g_error_new_literal (SB_ERROR, SB_ERROR_INVALID,
+                                    _("This file is not archived, so there is nothing to "
+                                      "restore: it can be downloaded as it is."));
       case SB_STORE_ERROR_CORRUPT:
       case SB_STORE_ERROR_FAILED:
         break;

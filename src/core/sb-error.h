@@ -25,6 +25,7 @@ typedef enum {
   SB_ERROR_UNCERTAIN,          /* a change may or may not have been made; nothing was lost */
   SB_ERROR_NO_SPACE,           /* the disk that holds the data is full */
   SB_ERROR_CORRUPT,            /* stored content is incomplete or fails its checksum */
+  SB_ERROR_ARCHIVED,           /* the file is archived: restore it before downloading */
 } SbError;
 
 GQuark      sb_error_quark      (void);

@@ -687,6 +687,7 @@ sb_web_status_for_error (const GError *error)
     case SB_ERROR_UNAVAILABLE: return SOUP_STATUS_SERVICE_UNAVAILABLE;
     case SB_ERROR_UNCERTAIN: return SOUP_STATUS_SERVICE_UNAVAILABLE;
     case SB_ERROR_NO_SPACE: return SOUP_STATUS_INSUFFICIENT_STORAGE;
+    case SB_ERROR_ARCHIVED: return SOUP_STATUS_CONFLICT; /* readable once restored */
     case SB_ERROR_CORRUPT: break;
     case SB_ERROR_FAILED: break;
     }

@@ -16,7 +16,7 @@ real_blob_restore_async (SbStore             *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_task_report_new_error (self, callback, user_data, real_blob_restore_async,
+  g_task_report_new_error (self, callback, user_data, SB_SOURCE_TAG (real_blob_restore_async),
                            SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED,
                            "This store keeps every file readable; nothing needs restoring.");
 }
