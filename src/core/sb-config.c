@@ -8,10 +8,12 @@
 #include "sb-core-private.h"
 #include "sb-error.h"
 #include "sb-library.h"
+#include "sb-prices.h"
 #include "sb-store-factory.h"
 
 #define SYSTEM_CONFIG_FILE "/etc/storagebox/storagebox.conf"
 #define GROUP              "storagebox"
+#define PRICES_GROUP       "prices"
 
 typedef struct
 {
@@ -62,6 +64,8 @@ struct _SbConfig
   char     *access_key_id;
   char     *secret_access_key;
   char     *credentials_source;
+  /* [prices]: S3 storage class -> US dollars per GB-month, as written. */
+  GHashTable *prices;
 };
 
 G_DEFINE_FINAL_TYPE (SbConfig, sb_config, G_TYPE_OBJECT)
@@ -103,6 +107,7 @@ sb_config_finalize (GObject *object)
   g_free (self->flag_config_file);
   g_free (self->entries);
   clear_credentials (self);
+  g_hash_table_unref (self->prices);
   G_OBJECT_CLASS (sb_config_parent_class)->finalize (object);
 }
 
@@ -116,6 +121,7 @@ static void
 sb_config_init (SbConfig *self)
 {
   self->system_file = g_strdup (SYSTEM_CONFIG_FILE);
+  self->prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static const char *
@@ -194,6 +200,41 @@ known_keys (void)
 }
 
 /* Applies one file. @required: whether a missing file is an error. */
+/* [prices] STANDARD = 0.023: what one GB-month of a class costs, for
+ * estimates (sb-prices.h). */
+static gboolean
+load_prices (SbConfig   *self,
+             GKeyFile   *file,
+             const char *path,
+             GError    **error)
+{
+  g_auto(GStrv) names = g_key_file_get_keys (file, PRICES_GROUP, NULL, NULL);
+
+  for (guint i = 0; names && names[i]; i++)
+    {
+      g_autofree char *value = g_key_file_get_string (file, PRICES_GROUP, names[i], NULL);
+      double price;
+
+      if (!sb_prices_is_known_class (names[i]))
+        {
+          g_set_error (error, SB_ERROR, SB_ERROR_INVALID,
+                       _("Unknown storage class “%s” under [%s] in %s: the classes are "
+                         "STANDARD, STANDARD_IA, ONEZONE_IA, GLACIER_IR, GLACIER and "
+                         "DEEP_ARCHIVE."), names[i], PRICES_GROUP, path);
+          return FALSE;
+        }
+      if (value == NULL || !sb_prices_parse (g_strstrip (value), &price))
+        {
+          g_set_error (error, SB_ERROR, SB_ERROR_INVALID,
+                       _("The price of %s in %s is not a number of US dollars per GB-month, "
+                         "like 0.023."), names[i], path);
+          return FALSE;
+        }
+      g_hash_table_insert (self->prices, g_strdup (names[i]), g_steal_pointer (&value));
+    }
+  return TRUE;
+}
+
 static gboolean
 load_file (SbConfig    *self,
            const char  *path,
@@ -212,6 +253,8 @@ load_file (SbConfig    *self,
                    _("Cannot read the configuration file %s: %s."), path, local_error->message);
       return FALSE;
     }
+  if (!load_prices (self, file, path, error))
+    return FALSE;
   if (!g_key_file_has_group (file, GROUP))
     {
       g_set_error (error, SB_ERROR, SB_ERROR_INVALID,
@@ -291,6 +334,20 @@ sb_config_load (SbConfig    *self,
         store_value (self, (int) i, value, keys[i].env);
     }
   return TRUE;
+}
+
+/**
+ * sb_config_get_price:
+ *
+ * Returns: (nullable): what the configuration says one GB-month of
+ *   @s3_class costs, in US dollars, or %NULL if it does not say
+ */
+const char *
+sb_config_get_price (SbConfig   *self,
+                     const char *s3_class)
+{
+  g_return_val_if_fail (SB_IS_CONFIG (self), NULL);
+  return g_hash_table_lookup (self->prices, s3_class);
 }
 
 /**

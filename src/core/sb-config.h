@@ -76,6 +76,10 @@ gboolean             sb_config_load_with_options    (SbConfig            *self,
 gboolean             sb_config_validate             (SbConfig            *self,
                                                      GError             **error);
 
+/* From the file's [prices] group (STANDARD = 0.023): US dollars per
+ * GB-month, or NULL. */
+const char          *sb_config_get_price            (SbConfig            *self,
+                                                     const char          *s3_class);
 SbBackend            sb_config_get_backend          (SbConfig            *self);
 const char          *sb_config_get_data_dir         (SbConfig            *self);
 guint64              sb_config_get_max_upload_size  (SbConfig            *self);

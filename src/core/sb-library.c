@@ -862,6 +862,18 @@ open_read_cb (GObject      *object,
                                    _("The content of “%s” is missing from storage."), op->name);
           return;
         }
+      if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_ARCHIVED))
+        {
+          if (sb_file_get_restore_in_progress (op->file))
+            g_task_return_new_error (task, SB_ERROR, SB_ERROR_ARCHIVED,
+                                     _("“%s” is being restored from the archive. It can be "
+                                       "downloaded once that is done."), op->name);
+          else
+            g_task_return_new_error (task, SB_ERROR, SB_ERROR_ARCHIVED,
+                                     _("“%s” is archived. Restore it first; it can then be "
+                                       "downloaded for as many days as you choose."), op->name);
+          return;
+        }
       return_store_error (task, error, op->name);
       return;
     }
@@ -1245,4 +1257,219 @@ sb_library_delete_finish (SbLibrary     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Restore (archived content) */
+
+typedef struct
+{
+  char          *owner;
+  char          *name;
+  SbRestoreTier  tier;
+  guint          days;
+  gint64         requested_at;
+  guint          attempts;
+} Restore;
+
+static void
+restore_free (Restore *restore)
+{
+  g_free (restore->owner);
+  g_free (restore->name);
+  g_free (restore);
+}
+
+static void restore_record_get_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
+
+static void
+restore_record_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *restore = g_task_get_task_data (task);
+  SbFile *file = g_object_get_data (G_OBJECT (task), "file");
+  g_autoptr(GError) error = NULL;
+
+  if (sb_store_file_update_finish (SB_STORE (object), result, &error))
+    {
+      g_task_return_pointer (task, g_object_ref (file), g_object_unref);
+      return;
+    }
+  /* The restore itself was asked for; only its time is not kept yet. */
+  if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_CONFLICT) && ++restore->attempts < 3)
+    {
+      sb_store_file_get_async (SB_STORE (object), restore->owner, restore->name,
+                               g_task_get_cancellable (task), restore_record_get_cb,
+                               g_steal_pointer (&task));
+      return;
+    }
+  g_warning ("restore of %s/%s asked for, but its time was not recorded: %s", restore->owner,
+             restore->name, error->message);
+  g_task_return_pointer (task, g_object_ref (file), g_object_unref);
+}
+
+/* Keeps when the restore was asked for in the record (S3 does not say). */
+static void
+record_restore (GTask  *task,
+                SbFile *current)
+{
+  SbLibrary *self = g_task_get_source_object (task);
+  Restore *restore = g_task_get_task_data (task);
+  g_autoptr(SbFile) file = sb_file_copy (current);
+
+  sb_file_set_restore_requested_at (file, restore->requested_at);
+  if (sb_file_get_restored_until (file) <= g_get_real_time ())
+    sb_file_set_restore_in_progress (file, TRUE);
+  sb_file_set_version (file, sb_file_get_version (current) + 1);
+  g_object_set_data_full (G_OBJECT (task), "file", g_object_ref (file), g_object_unref);
+  sb_store_file_update_async (self->store, file, sb_file_get_version (current), NULL,
+                              restore_record_cb, task);
+}
+
+static void
+restore_record_get_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  SbFile *file = g_object_get_data (G_OBJECT (task), "file");
+  g_autoptr(SbFile) current = sb_store_file_get_finish (SB_STORE (object), result, NULL);
+
+  if (current == NULL ||
+      !g_str_equal (sb_file_get_object_key (current), sb_file_get_object_key (file)))
+    {
+      /* Deleted or replaced meanwhile: the restore was of content no longer there. */
+      g_task_return_pointer (task, g_object_ref (file), g_object_unref);
+      g_object_unref (task);
+      return;
+    }
+  record_restore (task, current);
+}
+
+static void
+restore_blob_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *restore = g_task_get_task_data (task);
+  SbFile *file = g_object_get_data (G_OBJECT (task), "file");
+  g_autoptr(GError) error = NULL;
+
+  if (!sb_store_blob_restore_finish (SB_STORE (object), result, &error))
+    {
+      return_store_error (task, error, restore->name);
+      return;
+    }
+  restore->requested_at = g_get_real_time ();
+  record_restore (g_steal_pointer (&task), file);
+}
+
+static void
+restore_get_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *restore = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbFile) file = sb_store_file_get_finish (SB_STORE (object), result, &error);
+  const char *s3_class;
+
+  if (file == NULL)
+    {
+      return_store_error (task, error, restore->name);
+      return;
+    }
+  s3_class = sb_file_get_storage_class (file);
+  if (!sb_storage_class_needs_restore (s3_class))
+    {
+      g_task_return_new_error (task, SB_ERROR, SB_ERROR_INVALID,
+                               _("“%s” is not archived, so there is nothing to restore: it can "
+                                 "be downloaded as it is."), restore->name);
+      return;
+    }
+  if (!sb_restore_tier_available (restore->tier, s3_class))
+    {
+      g_task_return_new_error (task, SB_ERROR, SB_ERROR_INVALID,
+                               _("“%s” is in %s, which cannot be restored at %s speed: choose "
+                                 "%s or %s."), restore->name,
+                               sb_storage_class_describe (s3_class),
+                               sb_restore_tier_describe (restore->tier),
+                               sb_restore_tier_describe (SB_RESTORE_TIER_STANDARD),
+                               sb_restore_tier_describe (SB_RESTORE_TIER_BULK));
+      return;
+    }
+  /* Asking again while S3 works on it would change nothing. */
+  if (sb_file_get_restore_in_progress (file))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&file), g_object_unref);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "file", g_object_ref (file), g_object_unref);
+  sb_store_blob_restore_async (SB_STORE (object), sb_file_get_object_key (file), restore->days,
+                               sb_restore_tier_to_string (restore->tier),
+                               g_task_get_cancellable (task), restore_blob_cb,
+                               g_steal_pointer (&task));
+}
+
+/**
+ * sb_library_restore_async:
+ * @tier: how fast (and at what price) S3 brings the content back
+ * @days: how long the restored copy stays readable, 1 to
+ *   %SB_RESTORE_DAYS_MAX
+ *
+ * Asks for an archived file's content to be restored, so that it can be
+ * downloaded. Asking while a restore is running changes nothing; asking
+ * while a restored copy exists makes it last @days from now. The result is
+ * the file's record, its restore state as it now stands. %SB_ERROR_INVALID
+ * if the file is not archived or @tier is not offered for its class.
+ */
+void
+sb_library_restore_async (SbLibrary           *self,
+                          const char          *owner,
+                          const char          *name,
+                          SbRestoreTier        tier,
+                          guint                days,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Restore *restore;
+
+  g_return_if_fail (SB_IS_LIBRARY (self));
+  g_return_if_fail (owner != NULL);
+  g_return_if_fail (tier < SB_RESTORE_N_TIERS);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, SB_SOURCE_TAG (sb_library_restore_async));
+  g_task_set_check_cancellable (task, TRUE);
+  restore = g_new0 (Restore, 1);
+  restore->owner = g_strdup (owner);
+  restore->name = g_strdup (name ? name : "");
+  restore->tier = tier;
+  restore->days = days;
+  g_task_set_task_data (task, restore, (GDestroyNotify) restore_free);
+  if (days < 1 || days > SB_RESTORE_DAYS_MAX)
+    {
+      g_task_return_new_error (task, SB_ERROR, SB_ERROR_INVALID,
+                               _("A restored copy can be kept from 1 to %d days."),
+                               SB_RESTORE_DAYS_MAX);
+      return;
+    }
+  sb_store_file_get_async (self->store, owner, restore->name, cancellable, restore_get_cb,
+                           g_steal_pointer (&task));
+}
+
+SbFile *
+sb_library_restore_finish (SbLibrary     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

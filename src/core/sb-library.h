@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "sb-storage-class.h"
 #include "sb-store.h"
 
 G_BEGIN_DECLS
@@ -139,6 +140,18 @@ void             sb_library_delete_async       (SbLibrary              *self,
                                                 GAsyncReadyCallback     callback,
                                                 gpointer                user_data);
 gboolean         sb_library_delete_finish      (SbLibrary              *self,
+                                                GAsyncResult           *result,
+                                                GError                **error);
+
+void             sb_library_restore_async      (SbLibrary              *self,
+                                                const char             *owner,
+                                                const char             *name,
+                                                SbRestoreTier           tier,
+                                                guint                   days,
+                                                GCancellable           *cancellable,
+                                                GAsyncReadyCallback     callback,
+                                                gpointer                user_data);
+SbFile          *sb_library_restore_finish     (SbLibrary              *self,
                                                 GAsyncResult           *result,
                                                 GError                **error);
 

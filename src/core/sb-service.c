@@ -11,6 +11,7 @@ struct _SbService
   SbStore    *store;
   SbAccounts *accounts;
   SbLibrary  *library;
+  SbPrices   *prices;
   gboolean    closing;
 };
 
@@ -22,6 +23,7 @@ sb_service_dispose (GObject *object)
   SbService *self = SB_SERVICE (object);
 
   g_clear_object (&self->library);
+  g_clear_object (&self->prices);
   g_clear_object (&self->accounts);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (sb_service_parent_class)->dispose (object);
@@ -61,6 +63,7 @@ store_opened_cb (GObject      *object,
   self->accounts = sb_accounts_new (self->store);
   /* sb_config_validate() refused a size of 0, so this is a real limit. */
   self->library = sb_library_new (self->store, sb_config_get_max_upload_size (config));
+  self->prices = sb_prices_new (config);
   g_task_return_pointer (task, g_steal_pointer (&self), g_object_unref);
 }
 
@@ -114,6 +117,19 @@ sb_service_get_accounts (SbService *self)
   g_return_val_if_fail (SB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (!self->closing, NULL);
   return self->accounts;
+}
+
+/**
+ * sb_service_get_prices:
+ *
+ * Returns: (transfer none): the price table for estimates, with the
+ *   configuration's [prices]
+ */
+SbPrices *
+sb_service_get_prices (SbService *self)
+{
+  g_return_val_if_fail (SB_IS_SERVICE (self), NULL);
+  return self->prices;
 }
 
 /**

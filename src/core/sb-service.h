@@ -4,6 +4,7 @@
 #include "sb-accounts.h"
 #include "sb-config.h"
 #include "sb-library.h"
+#include "sb-usage.h"
 
 G_BEGIN_DECLS
 
