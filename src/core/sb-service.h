@@ -32,6 +32,7 @@ SbService  *sb_service_open_finish   (GAsyncResult         *result,
 
 SbAccounts *sb_service_get_accounts  (SbService            *self);
 SbLibrary  *sb_service_get_library   (SbService            *self);
+SbPrices   *sb_service_get_prices    (SbService            *self);
 /* For the operations that work on the store as a whole (sb_fsck_run_async()). */
 SbStore    *sb_service_get_store     (SbService            *self);
 
