@@ -566,6 +566,56 @@ test_delete (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "bye.txt"));
 }
 
+static SbFile *
+restore (Fixture       *f,
+         const char    *name,
+         SbRestoreTier  tier,
+         guint          days,
+         GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_library_restore_async (f->library, OWNER, name, tier, days, NULL, sb_test_result_cb,
+                            &result);
+  return sb_library_restore_finish (f->library, sb_test_await (&result), error);
+}
+
+/* The embedded store has one class: nothing is archived, nothing restores,
+ * and asking changes nothing. */
+static void
+test_restore_not_archived (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) content = g_bytes_new_static ("warm", 4);
+  g_autoptr(SbFile) file = upload (f, OWNER, "warm.txt", "", content, 0, NULL);
+  g_autoptr(SbFile) after = NULL;
+  g_autoptr(SbFile) restored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (sb_file_get_storage_class (file), ==, "STANDARD");
+  restored = restore (f, "warm.txt", SB_RESTORE_TIER_STANDARD, 7, &error);
+  g_assert_null (restored);
+  g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“warm.txt” is not archived"));
+  g_clear_error (&error);
+
+  g_assert_null (restore (f, "warm.txt", SB_RESTORE_TIER_BULK, 0, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "1 to 365 days"));
+  g_clear_error (&error);
+  g_assert_null (restore (f, "warm.txt", SB_RESTORE_TIER_BULK, SB_RESTORE_DAYS_MAX + 1, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_null (restore (f, "gone.txt", SB_RESTORE_TIER_STANDARD, 7, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "gone.txt"));
+
+  after = get (f, OWNER, "warm.txt", NULL);
+  g_assert_cmpint (sb_file_get_version (after), ==, sb_file_get_version (file));
+  g_assert_cmpint (sb_file_get_restore_requested_at (after), ==, 0);
+}
+
 /* Downloads the way the web server does: asynchronous reads, a chunk at a
  * time; returns what was handed out before the stream ended or failed. */
 static GBytes *
@@ -732,6 +782,7 @@ main (int   argc,
   ADD ("/library/edit-stale-version", test_edit_stale_version);
   ADD ("/library/edit-invalid", test_edit_invalid);
   ADD ("/library/delete", test_delete);
+  ADD ("/library/restore-not-archived", test_restore_not_archived);
   ADD ("/library/download/short-content-fails", test_download_short_content_fails);
   ADD ("/library/download/damaged-content-fails", test_download_damaged_content_fails);
   ADD ("/library/download/empty-checked", test_download_empty_checked);
