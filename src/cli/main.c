@@ -21,6 +21,8 @@ static const struct
   { "get", sb_cli_get, N_("Download a user's file") },
   { "ls", sb_cli_ls, N_("List a user's files") },
   { "rm", sb_cli_rm, N_("Delete a user's file") },
+  { "restore", sb_cli_restore, N_("Bring back an archived file so it can be downloaded") },
+  { "usage", sb_cli_usage, N_("Storage by class and its estimated monthly cost") },
   { "fsck", sb_cli_fsck, N_("Find (and repair) content without a file and files without content") },
 };
 

@@ -17,8 +17,8 @@
  * main loop, not a hundred thousand. */
 #define COPY_BUFFER (1024 * 1024)
 
-static gboolean
-user_exists (SbService   *service,
+gboolean
+sb_cli_user_exists (SbService   *service,
              const char  *username,
              GError     **error)
 {
@@ -38,8 +38,8 @@ user_exists (SbService   *service,
   return user != NULL;
 }
 
-static gboolean
-need_user (const char *command,
+gboolean
+sb_cli_need_user (const char *command,
            const char *user)
 {
   if (user != NULL)
@@ -66,7 +66,7 @@ put_file (SbService     *service,
   g_autoptr(GError) error = NULL;
   g_autofree char *type = NULL;
 
-  if (!user_exists (service, user, &error))
+  if (!sb_cli_user_exists (service, user, &error))
     return sb_cli_fail (error);
 
   type = sb_library_guess_content_type (name, content_type);
@@ -110,7 +110,7 @@ sb_cli_put (int    argc,
                      _("Upload LOCAL (a file, or - for standard input) as NAME (default: LOCAL's\n"
                        "base name) for --user, streamed with bounded memory whatever its size."),
                      entries, 1, 2, &argc, &argv, config, &status) ||
-      !need_user ("put", user))
+      !sb_cli_need_user ("put", user))
     return user ? status : SB_CLI_USAGE;
 
   if (argc > 2)
@@ -298,7 +298,7 @@ sb_cli_get (int    argc,
                        "directory; - for standard output), streamed with bounded memory. A file\n"
                        "appears at LOCAL only once complete."),
                      entries, 1, 2, &argc, &argv, config, &status) ||
-      !need_user ("get", user))
+      !sb_cli_need_user ("get", user))
     return user ? status : SB_CLI_USAGE;
 
   if ((service = sb_cli_open (config, &status)) == NULL)
@@ -326,7 +326,7 @@ list_files (SbService   *service,
   SbLibrary *library = sb_service_get_library (service);
   g_autoptr(GAsyncResult) result = NULL;
 
-  if (!user_exists (service, user, error))
+  if (!sb_cli_user_exists (service, user, error))
     return NULL;
   sb_library_list_async (library, user, NULL, sb_await_cb, &result);
   return sb_library_list_finish (library, sb_await (&result), error);
@@ -358,7 +358,7 @@ sb_cli_ls (int    argc,
                      _("List --user's files sorted by name: one name per line, or with --long\n"
                        "or --json more."),
                      entries, 0, 0, &argc, &argv, config, &status) ||
-      !need_user ("ls", user))
+      !sb_cli_need_user ("ls", user))
     return user ? status : SB_CLI_USAGE;
 
   if ((service = sb_cli_open (config, &status)) == NULL)
@@ -400,6 +400,27 @@ sb_cli_ls (int    argc,
           json_builder_add_int_value (builder, sb_file_get_version (file));
           json_builder_set_member_name (builder, "storage_class");
           json_builder_add_string_value (builder, sb_file_get_storage_class (file));
+          if (sb_storage_class_needs_restore (sb_file_get_storage_class (file)))
+            {
+              g_autofree char *requested = format_time (sb_file_get_restore_requested_at (file));
+              g_autofree char *until = format_time (sb_file_get_restored_until (file));
+
+              json_builder_set_member_name (builder, "restore");
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "in_progress");
+              json_builder_add_boolean_value (builder, sb_file_get_restore_in_progress (file));
+              json_builder_set_member_name (builder, "requested_at");
+              if (sb_file_get_restore_requested_at (file) > 0)
+                json_builder_add_string_value (builder, requested);
+              else
+                json_builder_add_null_value (builder);
+              json_builder_set_member_name (builder, "restored_until");
+              if (sb_file_get_restored_until (file) > 0)
+                json_builder_add_string_value (builder, until);
+              else
+                json_builder_add_null_value (builder);
+              json_builder_end_object (builder);
+            }
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -459,7 +480,7 @@ sb_cli_rm (int    argc,
   if (!sb_cli_parse ("rm", "NAME",
                      _("Delete --user's file NAME: its record first, then its content."),
                      entries, 1, 1, &argc, &argv, config, &status) ||
-      !need_user ("rm", user))
+      !sb_cli_need_user ("rm", user))
     return user ? status : SB_CLI_USAGE;
 
   if ((service = sb_cli_open (config, &status)) == NULL)

@@ -23,6 +23,8 @@ int           sb_cli_get       (int argc, char **argv);
 int           sb_cli_ls        (int argc, char **argv);
 int           sb_cli_rm        (int argc, char **argv);
 int           sb_cli_fsck      (int argc, char **argv);
+int           sb_cli_restore   (int argc, char **argv);
+int           sb_cli_usage     (int argc, char **argv);
 
 /* Parses a command's options (plus every storage setting, see SbConfig),
  * loads the configuration, and checks the positional argument count.
@@ -48,5 +50,13 @@ void          sb_cli_close     (SbService     *service);
 /* Prints "storagebox-cli: <sentence>" for @error (the backend's detail
  * if it has one) and returns the exit status it calls for. */
 int           sb_cli_fail      (const GError  *error);
+
+/* FALSE with a sentence naming the fix if @username has no account. */
+gboolean      sb_cli_user_exists (SbService   *service,
+                                  const char  *username,
+                                  GError     **error);
+/* FALSE after telling the user that @command needs --user. */
+gboolean      sb_cli_need_user   (const char  *command,
+                                  const char  *user);
 
 G_END_DECLS

@@ -354,6 +354,113 @@ test_stdin_and_unknown_user (void)
   assert_one_sentence (err, "There is no user “nobody-at-all”");
 }
 
+static JsonObject *
+parse_json (JsonParser *parser,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* usage: bytes and files by class with an estimated cost, labelled so;
+ * restore: refused, in one sentence, for files that are not archived. */
+static void
+test_usage_and_restore (void)
+{
+  g_autofree char *user = make_user ();
+  g_autofree char *dir = sb_test_make_tmpdir ("sb-cli-usage-XXXXXX");
+  g_autofree char *conf = g_build_filename (dir, "storagebox.conf", NULL);
+  g_autofree char *conf_flag = g_strdup_printf ("--config=%s", conf);
+  const char *put_a[] = { "put", "-", "a.txt", "--user", user, NULL };
+  const char *put_b[] = { "put", "-", "b.txt", "--user", user, NULL };
+  const char *usage_json[] = { "usage", "--user", user, "--json", NULL };
+  const char *usage_text[] = { "usage", "--user", user, NULL };
+  const char *usage_all[] = { "usage", "--all", "--json", NULL };
+  const char *usage_priced[] = { "usage", "--user", user, "--json", conf_flag, NULL };
+  const char *usage_neither[] = { "usage", NULL };
+  const char *usage_nobody[] = { "usage", "--user", "nobody-at-all", NULL };
+  const char *restore[] = { "restore", "a.txt", "--user", user, NULL };
+  const char *restore_missing[] = { "restore", "nope.txt", "--user", user, NULL };
+  const char *restore_bad_tier[] = { "restore", "a.txt", "--user", user, "--tier", "fast", NULL };
+  const char *restore_bad_days[] = { "restore", "a.txt", "--user", user, "--days", "0", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) all_parser = json_parser_new ();
+  g_autoptr(JsonParser) priced_parser = json_parser_new ();
+  g_autofree char *json = NULL, *text = NULL, *all = NULL, *priced = NULL;
+  g_autofree char *err = NULL, *err_missing = NULL, *err_tier = NULL, *err_days = NULL;
+  g_autofree char *err_neither = NULL, *err_nobody = NULL;
+  JsonObject *root, *user_usage, *row, *estimate;
+  JsonArray *users;
+  gboolean found = FALSE;
+
+  g_assert_cmpint (cli (put_a, "0123456789", NULL, NULL), ==, 0);
+  g_assert_cmpint (cli (put_b, "abcde", NULL, NULL), ==, 0);
+
+  g_assert_cmpint (cli (usage_json, NULL, &json, NULL), ==, 0);
+  root = parse_json (parser, json);
+  estimate = json_object_get_object_member (root, "estimate");
+  g_assert_cmpstr (json_object_get_string_member (estimate, "region"), ==, "us-east-1");
+  g_assert_cmpstr (json_object_get_string_member (estimate, "prices_taken"), ==, "2025-01");
+  g_assert_false (json_object_get_boolean_member (estimate, "prices_configured"));
+  users = json_object_get_array_member (root, "users");
+  g_assert_cmpuint (json_array_get_length (users), ==, 1);
+  user_usage = json_array_get_object_element (users, 0);
+  g_assert_cmpstr (json_object_get_string_member (user_usage, "user"), ==, user);
+  g_assert_cmpint (json_object_get_int_member (user_usage, "files"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (user_usage, "bytes"), ==, 15);
+  row = json_array_get_object_element (json_object_get_array_member (user_usage,
+                                                                     "by_storage_class"), 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "storage_class"), ==, "STANDARD");
+  g_assert_cmpint (json_object_get_int_member (row, "files"), ==, 2);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row,
+                                                                 "estimated_monthly_cost_usd"),
+                                  15 * 0.023 / (1 << 30), 1e-15);
+
+  g_assert_cmpint (cli (usage_text, NULL, &text, NULL), ==, 0);
+  g_assert_nonnull (strstr (text, "Standard"));
+  g_assert_nonnull (strstr (text, "15 bytes"));
+  g_assert_nonnull (strstr (text, "estimates"));
+
+  /* --all lists this user among everyone's. */
+  g_assert_cmpint (cli (usage_all, NULL, &all, NULL), ==, 0);
+  users = json_object_get_array_member (parse_json (all_parser, all), "users");
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (users, i),
+                                                    "user"), user))
+      found = TRUE;
+  g_assert_true (found);
+
+  /* Prices from storagebox.conf replace the list prices. */
+  g_assert_true (g_file_set_contents (conf, "[storagebox]\n[prices]\nSTANDARD = 2\n", -1, NULL));
+  g_assert_cmpint (cli (usage_priced, NULL, &priced, NULL), ==, 0);
+  root = parse_json (priced_parser, priced);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (root, "estimate"),
+                                                 "prices_configured"));
+  user_usage = json_array_get_object_element (json_object_get_array_member (root, "users"), 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (user_usage,
+                                                                 "estimated_monthly_cost_usd"),
+                                  15 * 2.0 / (1 << 30), 1e-15);
+
+  g_assert_cmpint (cli (usage_neither, NULL, NULL, &err_neither), ==, 2);
+  g_assert_nonnull (strstr (err_neither, "--user USER or --all"));
+  g_assert_cmpint (cli (usage_nobody, NULL, NULL, &err_nobody), ==, 1);
+  assert_one_sentence (err_nobody, "There is no user “nobody-at-all”");
+
+  /* Fresh uploads are Standard on either backend: nothing to restore. */
+  g_assert_cmpint (cli (restore, NULL, NULL, &err), !=, 0);
+  assert_one_sentence (err, "“a.txt” is not archived");
+  g_assert_cmpint (cli (restore_missing, NULL, NULL, &err_missing), ==, 1);
+  assert_one_sentence (err_missing, "nope.txt");
+  g_assert_cmpint (cli (restore_bad_tier, NULL, NULL, &err_tier), ==, 2);
+  g_assert_nonnull (strstr (err_tier, "Expedited, Standard or Bulk"));
+  g_assert_cmpint (cli (restore_bad_days, NULL, NULL, &err_days), ==, 2);
+  g_assert_nonnull (strstr (err_days, "--days"));
+  sb_test_rm_rf (dir);
+}
+
 /* AWS only: a backend that cannot be reached, or is not provisioned. */
 static void
 test_misconfigured (void)
@@ -548,6 +655,7 @@ main (int   argc,
   g_test_add_func ("/cli/init-check", test_init_check);
   g_test_add_func ("/cli/files", test_files);
   g_test_add_func ("/cli/stdin-and-unknown-user", test_stdin_and_unknown_user);
+  g_test_add_func ("/cli/usage-and-restore", test_usage_and_restore);
   g_test_add_func ("/cli/misconfigured", test_misconfigured);
   g_test_add_func ("/cli/awscli-readback", test_awscli_readback);
 
