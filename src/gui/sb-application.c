@@ -62,6 +62,7 @@ store_opened_cb (GObject      *object,
     self->service = g_steal_pointer (&service);
   sb_window_set_core (window, sb_service_get_accounts (self->service),
                       sb_service_get_library (self->service));
+  sb_window_set_prices (window, sb_service_get_prices (self->service));
   sb_window_start (window);
 }
 

@@ -8,6 +8,7 @@
 #include "sb-gui-util.h"
 #include "sb-profile-page.h"
 #include "sb-transfer-row.h"
+#include "sb-usage.h"
 
 struct _SbProfilePage
 {
@@ -24,6 +25,7 @@ struct _SbProfilePage
   GtkListBox         *downloads_list;
 
   GListStore         *files;
+  SbPrices           *prices;
   GtkSortListModel   *sort_model;
   GtkFilterListModel *filter_model;
   GtkSingleSelection *selection;
@@ -56,6 +58,7 @@ static guint signals[N_SIGNALS];
 typedef enum {
   COLUMN_NAME,
   COLUMN_SIZE,
+  COLUMN_STORAGE,
   COLUMN_CREATED,
   COLUMN_MODIFIED,
   COLUMN_DESCRIPTION,
@@ -82,24 +85,57 @@ toast (SbProfilePage *self,
 
 /* The page's parts that follow the list */
 
+void
+sb_profile_page_set_prices (SbProfilePage *self,
+                            SbPrices      *prices)
+{
+  g_return_if_fail (SB_IS_PROFILE_PAGE (self));
+  g_set_object (&self->prices, prices);
+}
+
 static void
 update_usage (SbProfilePage *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->files));
-  guint64 total = 0;
+  g_autoptr(SbUsage) usage = NULL;
+  g_autoptr(GString) breakdown = g_string_new (NULL);
   g_autofree char *size = NULL;
+  g_autofree char *cost = NULL;
   g_autofree char *text = NULL;
 
+  if (self->prices == NULL)
+    self->prices = sb_prices_new (NULL);
+  usage = sb_usage_new (self->prices);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SbFile) file = g_list_model_get_item (G_LIST_MODEL (self->files), i);
-      total += sb_file_get_size (file);
+      sb_usage_add (usage, file);
     }
-  size = sb_gui_format_size (total);
-  /* Translators: “3 files, 1.2 MB used” */
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file, %s used", "%u files, %s used", n),
-                          n, size);
+  size = sb_gui_format_size (sb_usage_get_bytes (usage));
+  cost = sb_prices_format (sb_usage_get_monthly_cost (usage));
+  /* Translators: “3 files, 1.2 MB used · $0.01 a month (estimate)” */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file, %s used · %s a month (estimate)",
+                                       "%u files, %s used · %s a month (estimate)", n),
+                          n, size, cost);
   gtk_label_set_text (self->usage_label, text);
+
+  for (guint i = 0; i < sb_usage_get_n_rows (usage); i++)
+    {
+      const SbUsageRow *row = sb_usage_get_row (usage, i);
+      g_autofree char *row_size = sb_gui_format_size (row->bytes);
+      g_autofree char *row_cost = sb_prices_format (row->monthly_cost);
+
+      /* Translators: “Archived: 2 files, 1.2 GB, $0.01 a month” */
+      g_string_append_printf (breakdown, _("%s: %u, %s, %s a month\n"),
+                              sb_storage_class_describe (row->storage_class), row->files, row_size,
+                              row_cost);
+    }
+  g_string_append_printf (breakdown,
+                          _("Estimated storage cost at S3 list prices for %s, taken %s%s."),
+                          SB_PRICES_REGION, SB_PRICES_DATE,
+                          sb_prices_is_configured (self->prices)
+                          ? _(", with the prices in your configuration") : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->usage_label), breakdown->str);
 }
 
 static void
@@ -619,7 +655,7 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
     gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), 1.0);
   if (column == COLUMN_SIZE || column == COLUMN_CREATED || column == COLUMN_MODIFIED)
     gtk_widget_add_css_class (inscription, "numeric");
-  if (column == COLUMN_NAME || column == COLUMN_DESCRIPTION)
+  if (column == COLUMN_NAME || column == COLUMN_DESCRIPTION || column == COLUMN_STORAGE)
     {
       gtk_widget_set_has_tooltip (inscription, TRUE);
       g_signal_connect (inscription, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), NULL);
@@ -645,6 +681,13 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
     case COLUMN_SIZE:
       text = sb_gui_format_size (sb_file_get_size (file));
       gtk_inscription_set_text (inscription, text);
+      break;
+    case COLUMN_STORAGE:
+      /* Archived files say where their restore stands; others their class. */
+      text = sb_storage_class_describe_restore (file);
+      gtk_inscription_set_text (inscription,
+                                text ? text
+                                     : sb_storage_class_describe (sb_file_get_storage_class (file)));
       break;
     case COLUMN_CREATED:
       text = sb_gui_format_time (sb_file_get_created_at (file));
@@ -706,6 +749,8 @@ setup_columns (SbProfilePage *self)
   name_column = add_column (self, _("Name"), COLUMN_NAME, GTK_SORTER (name_sorter), TRUE, -1);
   add_column (self, _("Size"), COLUMN_SIZE,
               GTK_SORTER (gtk_numeric_sorter_new (property ("size"))), FALSE, 96);
+  add_column (self, _("Storage"), COLUMN_STORAGE,
+              GTK_SORTER (gtk_string_sorter_new (property ("storage-class"))), FALSE, 130);
   add_column (self, _("Created"), COLUMN_CREATED,
               GTK_SORTER (gtk_numeric_sorter_new (property ("created-at"))), FALSE, 150);
   add_column (self, _("Modified"), COLUMN_MODIFIED,
@@ -787,6 +832,7 @@ sb_profile_page_dispose (GObject *object)
   g_clear_object (&self->name_filter);
   g_clear_object (&self->description_filter);
   g_clear_object (&self->files);
+  g_clear_object (&self->prices);
   G_OBJECT_CLASS (sb_profile_page_parent_class)->dispose (object);
 }
 

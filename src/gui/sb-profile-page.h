@@ -3,6 +3,7 @@
 
 #include "sb-file.h"
 #include "sb-page.h"
+#include "sb-prices.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,9 @@ G_DECLARE_FINAL_TYPE (SbProfilePage, sb_profile_page, SB, PROFILE_PAGE, SbPage)
  * page handles "file-activated" (edit it) and "upload-files" (files dropped
  * on the list). */
 void        sb_profile_page_load              (SbProfilePage *self);
+/* What the usage line's estimate is computed with; list prices if unset. */
+void        sb_profile_page_set_prices        (SbProfilePage *self,
+                                               SbPrices      *prices);
 void        sb_profile_page_clear             (SbProfilePage *self);
 /* TRUE until the list is loaded, sorted and filtered. */
 gboolean    sb_profile_page_get_loading       (SbProfilePage *self);

@@ -365,6 +365,14 @@ sb_window_set_core (SbWindow   *self,
 }
 
 void
+sb_window_set_prices (SbWindow *self,
+                      SbPrices *prices)
+{
+  g_return_if_fail (SB_IS_WINDOW (self));
+  sb_profile_page_set_prices (self->profile_page, prices);
+}
+
+void
 sb_window_set_store_error (SbWindow     *self,
                            const GError *error)
 {

@@ -5,6 +5,7 @@
 
 #include "sb-accounts.h"
 #include "sb-library.h"
+#include "sb-prices.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ SbWindow    *sb_window_new               (GtkApplication *application,
 void         sb_window_set_core          (SbWindow       *self,
                                           SbAccounts     *accounts,
                                           SbLibrary      *library);
+/* The price table the Files page's estimate uses (list prices if unset). */
+void         sb_window_set_prices        (SbWindow       *self,
+                                          SbPrices       *prices);
 void         sb_window_set_store_error   (SbWindow       *self,
                                           const GError   *error);
 void         sb_window_start             (SbWindow       *self);

@@ -237,7 +237,21 @@ test_flow (GuiFixture    *f,
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_child (profile_page (f),
                                                              SB_TYPE_PROFILE_PAGE,
                                                              "usage_label"))),
-                   ==, "2 files, 718.0\u00a0kB used");
+                   ==, "2 files, 718.0\u00a0kB used · less than $0.01 a month (estimate)");
+  {
+    /* The breakdown by class, and what the estimate rests on. */
+    const char *tooltip = gtk_widget_get_tooltip_text (gui_child (profile_page (f),
+                                                                  SB_TYPE_PROFILE_PAGE,
+                                                                  "usage_label"));
+    GtkColumnView *view = GTK_COLUMN_VIEW (gui_child (profile_page (f), SB_TYPE_PROFILE_PAGE,
+                                                      "column_view"));
+    g_autoptr(GtkColumnViewColumn) storage = g_list_model_get_item (
+      gtk_column_view_get_columns (view), 2);
+
+    g_assert_nonnull (strstr (tooltip, "Standard: 2, 718.0\u00a0kB, less than $0.01 a month"));
+    g_assert_nonnull (strstr (tooltip, "Estimated storage cost at S3 list prices for us-east-1"));
+    g_assert_cmpstr (gtk_column_view_column_get_title (storage), ==, "Storage");
+  }
 
   /* The list is sorted by name: notes.txt before report.pdf. */
   GUI_WAIT_UNTIL (!sb_profile_page_get_loading (profile_page (f)));
