@@ -229,6 +229,7 @@ main (int   argc,
       return 1;
     }
   sb_web_server_set_form_key (server, server_key);
+  sb_web_server_set_prices (server, sb_service_get_prices (service));
   sb_web_server_set_timeouts (server, (guint) header_timeout, (guint) idle_timeout);
   /* Behind a load balancer every connection comes from it. */
   if (max_per_address < 0)

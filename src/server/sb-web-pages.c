@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sb-error.h"
+#include "sb-usage.h"
 #include "sb-web-server-private.h"
 
 /* Each page: a GET that renders, a POST that calls core once, then
@@ -335,6 +336,64 @@ page_logout (SbWebRequest *req)
 
 /* Profile */
 
+/* The profile, then the files, for their usage by storage class. */
+static void
+profile_files_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+  SbWebRequest *req = request_from (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = sb_library_list_finish (SB_LIBRARY (object), result, &error);
+  g_autoptr(JsonObject) context = g_object_steal_data (G_OBJECT (msg), "sb-profile-context");
+  SbPrices *prices = sb_web_server_get_prices (req->server);
+  g_autoptr(SbUsage) usage = NULL;
+  g_autofree char *total_size = NULL;
+  g_autofree char *total_cost = NULL;
+  g_autofree char *basis = NULL;
+  JsonArray *rows;
+  JsonObject *totals;
+
+  if (files == NULL)
+    {
+      sb_web_respond_failure (req, error);
+      return;
+    }
+  usage = sb_usage_new (prices);
+  sb_usage_add_files (usage, files);
+  rows = json_array_new ();
+  for (guint i = 0; i < sb_usage_get_n_rows (usage); i++)
+    {
+      const SbUsageRow *row = sb_usage_get_row (usage, i);
+      JsonObject *entry = json_object_new ();
+      g_autofree char *size = g_format_size (row->bytes);
+      g_autofree char *cost = sb_prices_format (row->monthly_cost);
+
+      json_object_set_string_member (entry, "storage",
+                                     sb_storage_class_describe (row->storage_class));
+      json_object_set_int_member (entry, "files", row->files);
+      json_object_set_string_member (entry, "size", size);
+      json_object_set_string_member (entry, "cost", cost);
+      json_array_add_object_element (rows, entry);
+    }
+  total_size = g_format_size (sb_usage_get_bytes (usage));
+  total_cost = sb_prices_format (sb_usage_get_monthly_cost (usage));
+  basis = g_strdup_printf (_("Estimated storage cost per month, at the S3 list prices for %s "
+                             "taken %s%s."), SB_PRICES_REGION, SB_PRICES_DATE,
+                           sb_prices_is_configured (prices)
+                           ? _(", with the prices this server is configured with") : "");
+  totals = json_object_new ();
+  json_object_set_int_member (totals, "files", sb_usage_get_files (usage));
+  json_object_set_string_member (totals, "size", total_size);
+  json_object_set_string_member (totals, "cost", total_cost);
+  json_object_set_array_member (context, "usage", rows);
+  json_object_set_object_member (context, "usage_total", totals);
+  json_object_set_boolean_member (context, "has_usage", sb_usage_get_n_rows (usage) > 0);
+  json_object_set_string_member (context, "usage_basis", basis);
+  sb_web_respond_page (req, SOUP_STATUS_OK, "profile", _("Profile"), context, NULL);
+}
+
 static void
 profile_cb (GObject      *object,
             GAsyncResult *result,
@@ -343,7 +402,7 @@ profile_cb (GObject      *object,
   g_autoptr(SoupServerMessage) msg = user_data;
   SbWebRequest *req = request_from (msg);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) context = NULL;
+  JsonObject *context;
   g_autoptr(SbUser) user = NULL;
   g_autofree char *used = NULL;
   g_autofree char *created = NULL;
@@ -371,7 +430,10 @@ profile_cb (GObject      *object,
   json_object_set_int_member (profile, "n_files", n_files);
   json_object_set_string_member (profile, "used", used);
   json_object_set_object_member (context, "profile", profile);
-  sb_web_respond_page (req, SOUP_STATUS_OK, "profile", _("Profile"), context, NULL);
+  g_object_set_data_full (G_OBJECT (msg), "sb-profile-context", context,
+                          (GDestroyNotify) json_object_unref);
+  sb_library_list_async (sb_web_server_get_library (req->server), sb_web_request_username (req),
+                         req->cancellable, profile_files_cb, g_steal_pointer (&msg));
 }
 
 static void

@@ -43,6 +43,8 @@ typedef struct
 /* sb-web-server.c */
 SbAccounts   *sb_web_server_get_accounts    (SbWebServer   *self);
 SbLibrary    *sb_web_server_get_library     (SbWebServer   *self);
+/* The configured price table, or the list prices. */
+SbPrices     *sb_web_server_get_prices      (SbWebServer   *self);
 SbWebRequest *sb_web_request_get            (SoupServerMessage *msg);
 SbWebRequest *sb_web_request_ensure         (SbWebServer   *self,
                                              SoupServerMessage *msg,

@@ -38,6 +38,7 @@ struct _SbWebServer
   SbHttpListener *listener;
   SbAccounts     *accounts;
   SbLibrary      *library;
+  SbPrices       *prices;
   SbTemplates    *templates;
   guint8          form_key[crypto_auth_KEYBYTES];
   gboolean        behind_proxy;
@@ -345,6 +346,14 @@ sb_web_file_to_json (JsonObject *object,
   json_object_set_string_member (object, "created_iso", created_iso);
   json_object_set_string_member (object, "modified", modified);
   json_object_set_string_member (object, "modified_iso", modified_iso);
+  json_object_set_string_member (object, "storage",
+                                 sb_storage_class_describe (sb_file_get_storage_class (file)));
+  {
+    g_autofree char *restore = sb_storage_class_describe_restore (file);
+
+    if (restore != NULL)
+      json_object_set_string_member (object, "restore", restore);
+  }
 }
 
 static void
@@ -1022,6 +1031,7 @@ sb_web_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->accounts);
   g_clear_object (&self->library);
+  g_clear_object (&self->prices);
   g_clear_object (&self->templates);
   G_OBJECT_CLASS (sb_web_server_parent_class)->dispose (object);
 }
@@ -1089,6 +1099,22 @@ SbLibrary *
 sb_web_server_get_library (SbWebServer *self)
 {
   return self->library;
+}
+
+SbPrices *
+sb_web_server_get_prices (SbWebServer *self)
+{
+  if (self->prices == NULL)
+    self->prices = sb_prices_new (NULL);
+  return self->prices;
+}
+
+void
+sb_web_server_set_prices (SbWebServer *self,
+                          SbPrices    *prices)
+{
+  g_return_if_fail (SB_IS_WEB_SERVER (self));
+  g_set_object (&self->prices, prices);
 }
 
 void

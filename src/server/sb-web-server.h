@@ -5,6 +5,7 @@
 
 #include "sb-accounts.h"
 #include "sb-library.h"
+#include "sb-prices.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,9 @@ G_DECLARE_FINAL_TYPE (SbWebServer, sb_web_server, SB, WEB_SERVER, GObject)
 SbWebServer *sb_web_server_new                 (SbAccounts   *accounts,
                                                 SbLibrary    *library,
                                                 GError      **error);
+/* What the Profile page's cost estimate uses; list prices if unset. */
+void         sb_web_server_set_prices          (SbWebServer  *self,
+                                                SbPrices     *prices);
 void         sb_web_server_set_behind_proxy    (SbWebServer  *self,
                                                 gboolean      behind_proxy);
 void         sb_web_server_set_secure_cookies  (SbWebServer  *self,

@@ -215,6 +215,7 @@ test_sign_up_log_out_log_in (void)
     sb_test_assert_contains (profile, "Your account is ready.");
     sb_test_assert_contains (profile, "Member since");
     sb_test_assert_contains (profile, "<dt>Files</dt><dd>0</dd>");
+    sb_test_assert_contains (profile, "No files yet, so nothing to pay for storage.");
   }
 
   csrf = sb_test_csrf (profile);
@@ -497,6 +498,21 @@ test_upload_list_download (void)
   sb_test_assert_contains (list, "href=\"/files/Holiday%20photos%20%C3%A9.bin/download\"");
   sb_test_assert_contains (list, "<th scope=\"col\">Created</th>");
   sb_test_assert_contains (list, "<th scope=\"col\">Last modified</th>");
+  /* A fresh upload is Standard on either backend, with nothing to restore. */
+  sb_test_assert_contains (list, "<th scope=\"col\">Storage</th>");
+  sb_test_assert_contains (list, "<td class=\"storage\">Standard</td>");
+  {
+    /* The Profile page adds it up by class, with an estimate labelled so. */
+    g_autoptr(SbTestResponse) profile = sb_test_get (client, "/profile");
+
+    sb_test_assert_status (profile, SOUP_STATUS_OK);
+    sb_test_assert_contains (profile, "<h2>Storage and estimated cost</h2>");
+    sb_test_assert_contains (profile, "<tr><td>Standard</td><td class=\"num\">1</td>"
+                                      "<td class=\"num\">2.1\xc2\xa0MB</td>"
+                                      "<td class=\"num\">less than $0.01</td></tr>");
+    sb_test_assert_contains (profile, "Estimated storage cost per month, at the S3 list prices "
+                                      "for us-east-1 taken 2025-01.");
+  }
   {
     /* The flash shows once. */
     g_autoptr(SbTestResponse) again = sb_test_get (client, "/files");
