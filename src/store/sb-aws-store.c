@@ -1818,6 +1818,11 @@ blob_restore_cb (GObject      *object,
     g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED,
                              "The content is not archived, so there is nothing to restore "
                              "(%s).", error->message);
+  else if (g_error_matches (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_SUPPORTED))
+    /* RGW and other S3 look-alikes archive nothing (501). */
+    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED,
+                             "This S3 endpoint cannot restore archived content (%s).",
+                             error->message);
   else if (sb_aws_error_has_code (error, "InvalidArgument"))
     /* S3's answer to a tier the class does not offer (Expedited from
      * DEEP_ARCHIVE). */

@@ -7,9 +7,9 @@
  * loopback mocks, what neither shows: a field-by-field comparison of our
  * lifecycle configuration with botocore's serializer, aborts after a
  * failed part, parts in flight, RestoreObject's body, and archived objects
- * (sb-test-s3-archive.h: the answers AWS documents). s3rver stays because it differs where
- * clients must cope: no AbortMultipartUpload, no lifecycle, and keys with
- * "//", "." or ".." it cannot store. */
+ * (sb-test-s3-archive.h: the answers AWS documents). s3rver stays because
+ * it differs where clients must cope: no AbortMultipartUpload, no
+ * lifecycle, and keys with "//", "." or ".." it cannot store. */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
