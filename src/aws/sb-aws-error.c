@@ -206,6 +206,8 @@ sb_aws_error_code_from_aws (const char *aws_code,
     "ValidationException", "SerializationException", "InvalidArgument", "InvalidRequest",
     "MalformedXML", "InvalidBucketName", "KeyTooLongError", "EntityTooSmall", "EntityTooLarge",
     "InvalidPart", "InvalidPartOrder", "InvalidRange", "ItemCollectionSizeLimitExceededException",
+    /* 403, but about the object's storage class, not the credentials. */
+    "InvalidObjectState",
     NULL
   };
 

@@ -47,6 +47,8 @@ sb_aws_s3_object_info_copy (const SbAwsS3ObjectInfo *info)
   copy->content_type = g_strdup (info->content_type);
   copy->last_modified = info->last_modified;
   copy->storage_class = g_strdup (info->storage_class);
+  copy->restore_in_progress = info->restore_in_progress;
+  copy->restore_expiry = info->restore_expiry;
   if (info->metadata != NULL)
     {
       GHashTableIter iter;

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  * @storage_class: (nullable): "STANDARD", "STANDARD_IA", "GLACIER", ...
  * @metadata: (nullable): user metadata without the `x-amz-meta-` prefix
  *   (lower-case names), from HeadObject/GetObject
+ * @restore_in_progress: a restore of the archived object is running
+ *   (`x-amz-restore`, or RestoreStatus in listings)
+ * @restore_expiry: seconds since the epoch until which a restored copy
+ *   can be read, or 0 if there is none
  *
  * What S3 says about an object. Plain data: read the fields directly.
  */
@@ -31,6 +35,8 @@ typedef struct
   gint64      last_modified;
   char       *storage_class;
   GHashTable *metadata;
+  gboolean    restore_in_progress;
+  gint64      restore_expiry;
 } SbAwsS3ObjectInfo;
 
 #define SB_TYPE_AWS_S3_OBJECT_INFO (sb_aws_s3_object_info_get_type ())

@@ -8,7 +8,8 @@
 /* What the parts of SbAwsS3 share: sb-aws-s3.c (the object, REST plumbing,
  * buckets, objects, listing), sb-aws-s3-multipart.c (the multipart calls),
  * sb-aws-s3-upload.c (the PutObject engine), sb-aws-s3-lifecycle.c
- * (lifecycle XML) and sb-aws-s3-presign.c (presigned URLs). */
+ * (lifecycle XML), sb-aws-s3-restore.c (RestoreObject) and
+ * sb-aws-s3-presign.c (presigned URLs). */
 
 #include "sb-aws-client.h"
 #include "sb-aws-request.h"

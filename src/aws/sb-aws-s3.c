@@ -417,6 +417,40 @@ parse_http_date (const char *text)
   return dt ? g_date_time_to_unix (dt) : 0;
 }
 
+/* The value of @name="..." in an x-amz-restore header, or NULL. */
+static char *
+restore_field (const char *header,
+               const char *name)
+{
+  g_autofree char *needle = g_strconcat (name, "=\"", NULL);
+  const char *start = strstr (header, needle);
+  const char *end;
+
+  if (start == NULL)
+    return NULL;
+  start += strlen (needle);
+  end = strchr (start, '"');
+  return end ? g_strndup (start, end - start) : NULL;
+}
+
+/* `ongoing-request="true"` while a restore runs, then
+ * `ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"`
+ * while the restored copy lasts. */
+static void
+parse_restore_header (SbAwsS3ObjectInfo *info,
+                      const char        *header)
+{
+  g_autofree char *ongoing = NULL;
+  g_autofree char *expiry = NULL;
+
+  if (header == NULL)
+    return;
+  ongoing = restore_field (header, "ongoing-request");
+  expiry = restore_field (header, "expiry-date");
+  info->restore_in_progress = g_strcmp0 (ongoing, "true") == 0;
+  info->restore_expiry = info->restore_in_progress ? 0 : parse_http_date (expiry);
+}
+
 static SbAwsS3ObjectInfo *
 info_from_headers (const char  *key,
                    SoupMessage *message)
@@ -437,6 +471,7 @@ info_from_headers (const char  *key,
   info->storage_class = g_strdup (soup_message_headers_get_one (headers, "x-amz-storage-class"));
   if (info->storage_class == NULL)
     info->storage_class = g_strdup ("STANDARD");
+  parse_restore_header (info, soup_message_headers_get_one (headers, "x-amz-restore"));
   info->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   soup_message_headers_iter_init (&iter, headers);
   while (soup_message_headers_iter_next (&iter, &name, &value))
@@ -717,6 +752,7 @@ list_response (GTask       *task,
     {
       g_autofree char *key = sb_aws_s3_url_decode (sb_aws_xml_child_text (child, "Key"), decode);
       SbAwsS3ObjectInfo *info;
+      SbAwsXmlNode *restore;
       const char *size;
 
       if (key == NULL)
@@ -727,6 +763,12 @@ list_response (GTask       *task,
       info->etag = g_strdup (sb_aws_xml_child_text (child, "ETag"));
       info->storage_class = g_strdup (sb_aws_xml_child_text (child, "StorageClass"));
       info->last_modified = sb_aws_xml_child_time (child, "LastModified");
+      if ((restore = sb_aws_xml_child (child, "RestoreStatus")) != NULL)
+        {
+          info->restore_in_progress = sb_aws_xml_child_text_is (restore, "IsRestoreInProgress",
+                                                                "true");
+          info->restore_expiry = sb_aws_xml_child_time (restore, "RestoreExpiryDate");
+        }
       g_ptr_array_add (page->items, info);
     }
   if (sb_aws_xml_child_text_is (root, "IsTruncated", "true"))
@@ -742,6 +784,8 @@ list_response (GTask       *task,
  *
  * One page of ListObjectsV2, keys in UTF-8 binary order. Keys travel
  * URL-encoded (encoding-type=url) so that any character survives XML.
+ * Each entry carries its restore state too: S3 adds RestoreStatus only
+ * when asked (`x-amz-optional-object-attributes`).
  */
 void
 sb_aws_s3_list_objects_async (SbAwsS3             *self,
@@ -754,6 +798,8 @@ sb_aws_s3_list_objects_async (SbAwsS3             *self,
                               gpointer             user_data)
 {
   g_autoptr(GString) query = g_string_new ("list-type=2&encoding-type=url");
+  SbAwsRequest *request;
+  GError *error = NULL;
   GTask *task;
 
   g_return_if_fail (SB_IS_AWS_S3 (self));
@@ -765,7 +811,12 @@ sb_aws_s3_list_objects_async (SbAwsS3             *self,
   sb_aws_s3_append_query (query, "continuation-token", continuation_token);
   if (max_keys > 0)
     g_string_append_printf (query, "&max-keys=%u", max_keys);
-  sb_aws_s3_call (self, task, "ListObjectsV2", "GET", bucket, NULL, query->str, list_response);
+  request = sb_aws_s3_new_request (self, "ListObjectsV2", "GET", bucket, NULL, query->str,
+                                   &error);
+  if (request != NULL)
+    soup_message_headers_replace (sb_aws_request_get_headers (request),
+                                  "x-amz-optional-object-attributes", "RestoreStatus");
+  sb_aws_s3_send (self, request, error, task, list_response);
 }
 
 /**

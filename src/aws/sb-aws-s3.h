@@ -188,6 +188,18 @@ GPtrArray *sb_aws_s3_get_bucket_lifecycle_finish (SbAwsS3            *self,
                                                   GAsyncResult       *result,
                                                   GError            **error);
 
+void       sb_aws_s3_restore_object_async        (SbAwsS3            *self,
+                                                  const char         *bucket,
+                                                  const char         *key,
+                                                  guint               days,
+                                                  const char         *tier,
+                                                  GCancellable       *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer            user_data);
+gboolean   sb_aws_s3_restore_object_finish       (SbAwsS3            *self,
+                                                  GAsyncResult       *result,
+                                                  GError            **error);
+
 void  sb_aws_s3_presign_get_async  (SbAwsS3            *self,
                                     const char         *bucket,
                                     const char         *key,

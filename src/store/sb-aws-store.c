@@ -13,7 +13,8 @@
  *
  * - users (pk `username`): email, password, role, created_at, updated_at
  * - files (pk `owner`, sk `name`): object_key, size (N), content_type,
- *   checksum, description, created_at, modified_at, version (N)
+ *   checksum, description, created_at, modified_at, version (N), partner,
+ *   restore_requested_at (absent: no restore asked for)
  * - sessions (pk `token_hash`, GSI `username-index` on username): username,
  *   csrf, created_at, expires_at (N, Unix seconds: the TTL attribute),
  *   expires_at_usec (N, the exact expiry; TTL needs whole seconds)
@@ -55,6 +56,12 @@ sb_aws_store_explain_error (SbAwsStore    *self,
 
   if (error->domain != SB_AWS_ERROR)
     return g_error_copy (error);
+
+  /* A 403 that names the storage class, not the credentials. */
+  if (!table && g_strcmp0 (code, "InvalidObjectState") == 0)
+    return g_error_new (SB_STORE_ERROR, SB_STORE_ERROR_ARCHIVED,
+                        "The content is archived in the S3 bucket “%s”: restore it first (%s).",
+                        name, error->message);
 
   switch ((SbAwsError) error->code)
     {
@@ -357,6 +364,9 @@ file_to_item (SbFile *file)
   set_time (item, "created_at", sb_file_get_created_at (file));
   set_time (item, "modified_at", sb_file_get_modified_at (file));
   sb_aws_item_set_int64 (item, "version", sb_file_get_version (file));
+  /* Left out until a restore is asked for, like the empty strings. */
+  if (sb_file_get_restore_requested_at (file) != 0)
+    set_time (item, "restore_requested_at", sb_file_get_restore_requested_at (file));
   return item;
 }
 
@@ -365,14 +375,16 @@ file_from_item (SbAwsStore  *self,
                 JsonObject  *item,
                 GError     **error)
 {
-  gint64 size, created, modified, version;
+  gint64 size, created, modified, version, restore_requested = 0;
   SbFile *file;
 
   if (sb_aws_item_get_string (item, "owner") == NULL ||
       sb_aws_item_get_string (item, "name") == NULL ||
       !sb_aws_item_get_int64 (item, "size", &size) || size < 0 ||
       !sb_aws_item_get_int64 (item, "version", &version) ||
-      !get_time (item, "created_at", &created) || !get_time (item, "modified_at", &modified))
+      !get_time (item, "created_at", &created) || !get_time (item, "modified_at", &modified) ||
+      (sb_aws_item_get_string (item, "restore_requested_at") != NULL &&
+       !get_time (item, "restore_requested_at", &restore_requested)))
     {
       g_propagate_error (error, corrupt (self->files_table));
       return NULL;
@@ -387,6 +399,7 @@ file_from_item (SbAwsStore  *self,
   sb_file_set_created_at (file, created);
   sb_file_set_modified_at (file, modified);
   sb_file_set_version (file, version);
+  sb_file_set_restore_requested_at (file, restore_requested);
   return file;
 }
 
@@ -876,7 +889,7 @@ typedef struct
   char       *owner;
   JsonObject *start_key;
   GPtrArray  *files;
-  GHashTable *classes;  /* object key -> S3 storage class, from ListObjectsV2 */
+  GHashTable *objects;  /* object key -> SbAwsS3ObjectInfo, from ListObjectsV2 */
   char       *marker;
 } FileList;
 
@@ -885,10 +898,23 @@ file_list_free (FileList *op)
 {
   g_free (op->owner);
   g_free (op->marker);
-  g_clear_pointer (&op->classes, g_hash_table_unref);
+  g_clear_pointer (&op->objects, g_hash_table_unref);
   g_clear_pointer (&op->start_key, json_object_unref);
   g_clear_pointer (&op->files, g_ptr_array_unref);
   g_free (op);
+}
+
+/* What S3 says of the content: its class and restore state (@info NULL:
+ * not known, the defaults stay). */
+static void
+file_set_object_info (SbFile                  *file,
+                      const SbAwsS3ObjectInfo *info)
+{
+  if (info == NULL)
+    return;
+  sb_file_set_storage_class (file, info->storage_class);
+  sb_file_set_restore_in_progress (file, info->restore_in_progress);
+  sb_file_set_restored_until (file, info->restore_expiry * G_USEC_PER_SEC);
 }
 
 static void file_list_next (GTask *task);
@@ -938,7 +964,8 @@ collect_files (GTask        *task,
    * has no owner, does not need them). */
   if (op->owner != NULL && op->files->len > 0)
     {
-      op->classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      op->objects = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                           (GDestroyNotify) sb_aws_s3_object_info_free);
       file_classes_next (g_object_ref (task));
       return FALSE;
     }
@@ -970,9 +997,9 @@ file_classes_cb (GObject      *object,
     {
       SbAwsS3ObjectInfo *object_info = objects->pdata[i];
 
-      if (object_info->storage_class != NULL)
-        g_hash_table_replace (op->classes, g_strdup (object_info->key),
-                              g_strdup (object_info->storage_class));
+      /* The table's key is the info's own. */
+      g_hash_table_replace (op->objects, object_info->key,
+                            sb_aws_s3_object_info_copy (object_info));
     }
   if (op->marker != NULL)
     {
@@ -985,8 +1012,8 @@ file_classes_cb (GObject      *object,
     {
       SbFile *file = op->files->pdata[i];
 
-      sb_file_set_storage_class (file, g_hash_table_lookup (op->classes,
-                                                            sb_file_get_object_key (file)));
+      file_set_object_info (file, g_hash_table_lookup (op->objects,
+                                                       sb_file_get_object_key (file)));
     }
   g_task_return_pointer (task, g_steal_pointer (&op->files), (GDestroyNotify) g_ptr_array_unref);
 }
@@ -1063,6 +1090,25 @@ sb_aws_store_file_list_async (SbStore             *store,
 }
 
 static void
+file_head_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SbFile *file = g_task_get_task_data (task);
+  g_autoptr(SbAwsS3ObjectInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = sb_aws_s3_head_object_finish (SB_AWS_S3 (object), result, &error);
+  if (info == NULL)
+    /* As in a listing: the record is the answer, the class a detail. */
+    g_debug ("Storage class of %s not read: %s", sb_file_get_object_key (file),
+             error->message);
+  file_set_object_info (file, info);
+  g_task_return_pointer (task, g_object_ref (file), g_object_unref);
+}
+
+static void
 file_get_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -1072,12 +1118,24 @@ file_get_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) item =
     found_item (self, object, result, self->files_table, "No such file", &error);
+  GCancellable *cancellable;
   SbFile *file;
 
   if (item == NULL || (file = file_from_item (self, item, &error)) == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, file, g_object_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, file, g_object_unref);
+  if (!sb_store_blob_key_is_valid (sb_file_get_object_key (file)))
+    {
+      g_task_return_pointer (task, g_object_ref (file), g_object_unref);
+      return;
+    }
+  /* S3 has the class and the restore state; the table has neither. */
+  cancellable = g_task_get_cancellable (task);
+  sb_aws_s3_head_object_async (self->s3, self->bucket, sb_file_get_object_key (file),
+                               cancellable, file_head_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -1740,6 +1798,64 @@ sb_aws_store_blob_delete_async (SbStore             *store,
   sb_aws_s3_delete_object_async (self->s3, self->bucket, key, cancellable, blob_delete_cb, task);
 }
 
+static void
+blob_restore_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SbAwsStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (sb_aws_s3_restore_object_finish (SB_AWS_S3 (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else if (g_error_matches (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND) &&
+           !sb_aws_error_has_code (error, "NoSuchBucket"))
+    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND,
+                             "The stored file is missing");
+  else if (sb_aws_error_has_code (error, "InvalidObjectState"))
+    /* Not archived: it is readable as it is. */
+    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED,
+                             "The content is not archived, so there is nothing to restore "
+                             "(%s).", error->message);
+  else if (g_error_matches (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_SUPPORTED))
+    /* RGW and other S3 look-alikes archive nothing (501). */
+    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED,
+                             "This S3 endpoint cannot restore archived content (%s).",
+                             error->message);
+  else if (sb_aws_error_has_code (error, "InvalidArgument"))
+    /* S3's answer to a tier the class does not offer (Expedited from
+     * DEEP_ARCHIVE). */
+    g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED,
+                             "S3 cannot restore this content at that speed (%s).",
+                             error->message);
+  else
+    g_task_return_error (task, bucket_error (self, error));
+}
+
+static void
+sb_aws_store_blob_restore_async (SbStore             *store,
+                                 const char          *key,
+                                 guint                days,
+                                 const char          *tier,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  SbAwsStore *self = SB_AWS_STORE (store);
+  GTask *task = new_task (self, cancellable, callback, user_data,
+                          SB_SOURCE_TAG (sb_aws_store_blob_restore_async));
+
+  if (!sb_store_blob_key_is_valid (key))
+    {
+      g_task_return_new_error (task, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No such blob");
+      g_object_unref (task);
+      return;
+    }
+  sb_aws_s3_restore_object_async (self->s3, self->bucket, key, days, tier, cancellable,
+                                  blob_restore_cb, task);
+}
+
 /* Maintenance */
 
 /* Every record of every owner: a Scan, page by page. */
@@ -2106,6 +2222,8 @@ sb_aws_store_iface_init (SbStoreInterface *iface)
   iface->blob_read_finish = finish_stream;
   iface->blob_delete_async = sb_aws_store_blob_delete_async;
   iface->blob_delete_finish = finish_boolean;
+  iface->blob_restore_async = sb_aws_store_blob_restore_async;
+  iface->blob_restore_finish = finish_boolean;
   iface->file_scan_async = sb_aws_store_file_scan_async;
   iface->file_scan_finish = finish_files;
   iface->blob_list_async = sb_aws_store_blob_list_async;

@@ -5,6 +5,7 @@
 
   botocore-serialize.py ttl TABLE ATTRIBUTE
   botocore-serialize.py lifecycle BUCKET
+  botocore-serialize.py restore BUCKET KEY DAYS TIER
 """
 import json
 import sys
@@ -21,7 +22,8 @@ def serialize(service, protocol, operation, params):
     if isinstance(body, bytes):
         body = body.decode("utf-8")
     return {"target": request["headers"].get("X-Amz-Target"), "body": body,
-            "url_path": request["url_path"], "query": request["query_string"]}
+            "url_path": request["url_path"], "query": request["query_string"],
+            "method": request["method"], "headers": dict(request["headers"])}
 
 
 def main():
@@ -43,6 +45,15 @@ def main():
                 ],
                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
             }]},
+        })
+    elif sys.argv[1] == "restore":
+        out = serialize("s3", "rest-xml", "RestoreObject", {
+            "Bucket": sys.argv[2],
+            "Key": sys.argv[3],
+            "RestoreRequest": {
+                "Days": int(sys.argv[4]),
+                "GlacierJobParameters": {"Tier": sys.argv[5]},
+            },
         })
     else:
         raise SystemExit("unknown request " + sys.argv[1])

@@ -6,9 +6,10 @@
  * lifecycle (set and read back on RGW, refused by s3rver), and, against
  * loopback mocks, what neither shows: a field-by-field comparison of our
  * lifecycle configuration with botocore's serializer, aborts after a
- * failed part, parts in flight. s3rver stays because it differs where
- * clients must cope: no AbortMultipartUpload, no lifecycle, and keys with
- * "//", "." or ".." it cannot store. */
+ * failed part, parts in flight, RestoreObject's body, and archived objects
+ * (sb-test-s3-archive.h: the answers AWS documents). s3rver stays because
+ * it differs where clients must cope: no AbortMultipartUpload, no
+ * lifecycle, and keys with "//", "." or ".." it cannot store. */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -18,6 +19,7 @@
 #include "sb-aws-s3.h"
 #include "sb-aws-test-util.h"
 #include "sb-test-rgw.h"
+#include "sb-test-s3-archive.h"
 
 #define BUCKET    "storagebox-test"
 #define PART_SIZE (64 * 1024)
@@ -1064,6 +1066,252 @@ test_parts_in_flight (void)
   g_ptr_array_unref (mock.held);
 }
 
+/* RestoreObject vs botocore, and archived objects on a loopback mock */
+
+static void
+test_restore_matches_botocore (void)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "aws", "botocore-serialize.py",
+                                                   NULL);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *base_url = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsS3) s3 = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *ours = NULL;
+  g_autofree char *theirs = NULL;
+  Capture capture = { NULL, };
+  JsonObject *reference;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, SB_PYTHON3, script,
+                           "restore", BUCKET, "owner/a b", "7", "Bulk", NULL);
+  if (proc == NULL || !g_subprocess_communicate (proc, NULL, NULL, &out, NULL, &error) ||
+      !g_subprocess_get_successful (proc))
+    {
+      g_test_skip_printf ("botocore unavailable: %s", error ? error->message : "script failed");
+      return;
+    }
+  json_parser_load_from_data (parser, g_bytes_get_data (out, NULL), g_bytes_get_size (out),
+                              &error);
+  g_assert_no_error (error);
+  reference = json_node_get_object (json_parser_get_root (parser));
+
+  server = sb_test_server_new (&base_url);
+  soup_server_add_handler (server, NULL, capture_handler, &capture, NULL);
+  s3 = make_s3 (base_url, "us-east-1", &client);
+  sb_aws_s3_restore_object_async (s3, BUCKET, "owner/a b", 7, "Bulk", NULL, sb_test_result_cb,
+                                  &result);
+  g_assert_true (sb_aws_s3_restore_object_finish (s3, sb_test_await (&result), &error));
+  g_assert_no_error (error);
+
+  /* Byte for byte: the body is small and fixed. */
+  ours = g_strndup (g_bytes_get_data (capture.body, NULL), g_bytes_get_size (capture.body));
+  theirs = g_strdup (json_object_get_string_member (reference, "body"));
+  g_test_message ("ours: %s", ours);
+  g_assert_cmpstr (ours, ==, theirs);
+  g_assert_cmpstr (json_object_get_string_member (reference, "method"), ==, "POST");
+  /* Same resource: /bucket/key?restore, the key encoded as botocore does. */
+  g_assert_cmpstr (json_object_get_string_member (reference, "url_path"), ==,
+                   "/" BUCKET "/owner/a%20b?restore");
+  g_assert_cmpstr (capture.path, ==, "/" BUCKET "/owner/a b");
+  g_assert_cmpstr (capture.query, ==, "restore");
+  /* botocore adds no header of its own for this call (no checksum is
+   * required), and we send no Content-MD5 either. */
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (reference, "headers")),
+                    ==, 0);
+  g_assert_null (capture.md5);
+
+  g_clear_object (&s3);
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (server);
+  g_bytes_unref (capture.body);
+  g_free (capture.path);
+  g_free (capture.query);
+  g_free (capture.md5);
+}
+
+static SbAwsS3ObjectInfo *
+head (SbAwsS3    *s3,
+      const char *key)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SbAwsS3ObjectInfo *info;
+
+  sb_aws_s3_head_object_async (s3, BUCKET, key, NULL, sb_test_result_cb, &result);
+  info = sb_aws_s3_head_object_finish (s3, sb_test_await (&result), &error);
+  g_assert_no_error (error);
+  return info;
+}
+
+static gboolean
+restore (SbAwsS3     *s3,
+         const char  *key,
+         GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_aws_s3_restore_object_async (s3, BUCKET, key, 2, "Standard", NULL, sb_test_result_cb,
+                                  &result);
+  return sb_aws_s3_restore_object_finish (s3, sb_test_await (&result), error);
+}
+
+static void
+test_archived_objects (void)
+{
+  SbTestS3Archive *archive = sb_test_s3_archive_start (BUCKET);
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsS3) s3 = make_s3 (sb_test_s3_archive_get_url (archive), "us-east-1", &client);
+  g_autoptr(SbAwsS3ObjectInfo) archived = NULL;
+  g_autoptr(SbAwsS3ObjectInfo) restoring = NULL;
+  g_autoptr(SbAwsS3ObjectInfo) restored = NULL;
+  g_autoptr(SbAwsS3ObjectInfo) standard = NULL;
+  g_autoptr(SbAwsS3ObjectInfo) copy = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  SbAwsS3ObjectInfo *item;
+
+  sb_test_s3_archive_put (archive, "a/archived", SB_TEST_S3_ARCHIVED);
+  sb_test_s3_archive_put (archive, "a/restoring", SB_TEST_S3_RESTORING);
+  sb_test_s3_archive_put (archive, "a/restored", SB_TEST_S3_RESTORED);
+  sb_test_s3_archive_put (archive, "a/standard", SB_TEST_S3_STANDARD);
+
+  /* HeadObject: the class, and both forms of x-amz-restore. */
+  archived = head (s3, "a/archived");
+  g_assert_cmpstr (archived->storage_class, ==, "GLACIER");
+  g_assert_false (archived->restore_in_progress);
+  g_assert_cmpint (archived->restore_expiry, ==, 0);
+  restoring = head (s3, "a/restoring");
+  g_assert_cmpstr (restoring->storage_class, ==, "GLACIER");
+  g_assert_true (restoring->restore_in_progress);
+  g_assert_cmpint (restoring->restore_expiry, ==, 0);
+  restored = head (s3, "a/restored");
+  g_assert_false (restored->restore_in_progress);
+  g_assert_cmpint (restored->restore_expiry, ==, SB_TEST_S3_EXPIRY);
+  copy = sb_aws_s3_object_info_copy (restored);
+  g_assert_cmpint (copy->restore_expiry, ==, SB_TEST_S3_EXPIRY);
+  standard = head (s3, "a/standard");
+  g_assert_cmpstr (standard->storage_class, ==, "STANDARD");
+  g_assert_false (standard->restore_in_progress);
+  g_assert_cmpint (standard->restore_expiry, ==, 0);
+
+  /* GetObject of an archived object: 403 InvalidObjectState, which is not
+   * a credentials failure. */
+  sb_aws_s3_get_object_async (s3, BUCKET, "a/archived", 0, -1, NULL, sb_test_result_cb, &result);
+  stream = sb_aws_s3_get_object_finish (s3, sb_test_await (&result), NULL, &error);
+  g_assert_null (stream);
+  g_test_message ("%s", error->message);
+  g_assert_true (sb_aws_error_has_code (error, "InvalidObjectState"));
+  g_assert_cmpuint (sb_aws_error_get_http_status (error), ==, 403);
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* RestoreObject: 202 for a new restore, 409 while one runs, 200 for a
+   * copy whose life is extended, all success; InvalidObjectState for an
+   * object that is not archived. */
+  g_assert_true (restore (s3, "a/archived", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sb_test_s3_archive_get_state (archive, "a/archived"), ==,
+                   SB_TEST_S3_RESTORING);
+  g_assert_cmpstr (sb_test_s3_archive_get_restore_body (archive), ==,
+                   "<RestoreRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                   "<Days>2</Days><GlacierJobParameters><Tier>Standard</Tier>"
+                   "</GlacierJobParameters></RestoreRequest>");
+  g_assert_true (restore (s3, "a/restoring", &error));
+  g_assert_no_error (error);
+  g_assert_true (restore (s3, "a/restored", &error));
+  g_assert_no_error (error);
+  g_assert_false (restore (s3, "a/standard", &error));
+  g_assert_true (sb_aws_error_has_code (error, "InvalidObjectState"));
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_INVALID_REQUEST);
+  g_clear_error (&error);
+  g_assert_false (restore (s3, "a/missing", &error));
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* ListObjectsV2 asks for RestoreStatus and reads it. */
+  sb_test_s3_archive_put (archive, "a/archived", SB_TEST_S3_ARCHIVED);
+  sb_aws_s3_list_objects_async (s3, BUCKET, "a/", NULL, 0, NULL, sb_test_result_cb, &result);
+  page = sb_aws_s3_list_objects_finish (s3, sb_test_await (&result), &next, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sb_test_s3_archive_get_list_attributes (archive), ==, "RestoreStatus");
+  g_assert_null (next);
+  g_assert_cmpuint (page->len, ==, 4);
+  item = page->pdata[0];
+  g_assert_cmpstr (item->key, ==, "a/archived");
+  g_assert_cmpstr (item->storage_class, ==, "GLACIER");
+  g_assert_false (item->restore_in_progress);
+  g_assert_cmpint (item->restore_expiry, ==, 0);
+  item = page->pdata[1];
+  g_assert_cmpstr (item->key, ==, "a/restored");
+  g_assert_false (item->restore_in_progress);
+  g_assert_cmpint (item->restore_expiry, ==, SB_TEST_S3_EXPIRY);
+  item = page->pdata[2];
+  g_assert_cmpstr (item->key, ==, "a/restoring");
+  g_assert_true (item->restore_in_progress);
+  g_assert_cmpint (item->restore_expiry, ==, 0);
+  item = page->pdata[3];
+  g_assert_cmpstr (item->key, ==, "a/standard");
+  g_assert_cmpstr (item->storage_class, ==, "STANDARD");
+  g_assert_false (item->restore_in_progress);
+
+  g_clear_object (&s3);
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  sb_test_s3_archive_stop (archive);
+}
+
+/* RGW and s3rver take the optional-attributes header (and ignore it) and
+ * restore nothing: their 501 is "not supported", never success. */
+static void
+test_restore_on_server (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) content = g_bytes_new_static ("restore me", 10);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  gboolean found = FALSE;
+
+  if (!need_server ())
+    return;
+  put_bytes (f, "restore/standard", content, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  sb_aws_s3_list_objects_async (f->s3, BUCKET, "restore/", NULL, 0, NULL, sb_test_result_cb,
+                                &result);
+  page = sb_aws_s3_list_objects_finish (f->s3, sb_test_await (&result), &next, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < page->len; i++)
+    {
+      SbAwsS3ObjectInfo *item = page->pdata[i];
+
+      if (g_str_equal (item->key, "restore/standard"))
+        {
+          found = TRUE;
+          g_assert_false (item->restore_in_progress);
+          g_assert_cmpint (item->restore_expiry, ==, 0);
+        }
+    }
+  g_assert_true (found);
+
+  g_assert_false (restore (f->s3, "restore/standard", &error));
+  g_test_message ("%s", error->message);
+  /* RGW and s3rver both: 501 NotImplemented. */
+  g_assert_error (error, SB_AWS_ERROR, SB_AWS_ERROR_NOT_SUPPORTED);
+}
+
 static gboolean
 create_test_bucket (GError **error)
 {
@@ -1107,6 +1355,9 @@ main (int    argc,
   g_test_add_func ("/aws/s3/lifecycle-transitions-sorted", test_lifecycle_transitions_sorted);
   g_test_add_func ("/aws/s3/failed-upload-aborts", test_failed_upload_aborts);
   g_test_add_func ("/aws/s3/parts-in-flight", test_parts_in_flight);
+  g_test_add_func ("/aws/s3/restore-matches-botocore", test_restore_matches_botocore);
+  g_test_add_func ("/aws/s3/archived-objects", test_archived_objects);
+  ADD ("restore-on-server", test_restore_on_server);
 
   on_rgw = g_strcmp0 (g_getenv ("SB_TEST_S3"), "rgw") == 0;
   if (on_rgw)

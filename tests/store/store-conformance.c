@@ -1089,6 +1089,48 @@ test_files_storage_class (void)
   g_assert_no_error (error);
 }
 
+/* Content that is not archived (all a fresh upload ever is, on either
+ * backend): no restore running, no restored copy, and nothing to restore.
+ * The embedded store has one class; RGW archives nothing. */
+static void
+test_blobs_restore_not_archived (void)
+{
+  g_autofree char *owner = unique_name ("restore");
+  g_autoptr(GBytes) data = sb_test_random_bytes (300, 13);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (data);
+  g_autoptr(SbFile) file = NULL;
+  g_autoptr(SbFile) got = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  key = blob_write (owner, source, 300, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file = make_file (owner, "plain.bin", key);
+  g_assert_true (file_create (file, &error));
+  g_assert_no_error (error);
+
+  list = file_list (owner, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_false (sb_file_get_restore_in_progress (list->pdata[0]));
+  g_assert_cmpint (sb_file_get_restored_until (list->pdata[0]), ==, 0);
+  g_assert_cmpint (sb_file_get_restore_requested_at (list->pdata[0]), ==, 0);
+  got = file_get (owner, "plain.bin", &error);
+  g_assert_no_error (error);
+  g_assert_false (sb_file_get_restore_in_progress (got));
+  g_assert_cmpint (sb_file_get_restored_until (got), ==, 0);
+
+  sb_store_blob_restore_async (store, key, 1, "Standard", NULL, sb_test_result_cb, &restored);
+  g_assert_false (sb_store_blob_restore_finish (store, sb_test_await (&restored), &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED);
+
+  g_assert_true (file_delete (owner, "plain.bin", 1, NULL));
+  g_assert_true (blob_delete (key, NULL));
+}
+
 /* Registration */
 
 static void
@@ -1126,6 +1168,7 @@ sb_store_conformance_add_tests (const SbStoreBackend *b)
   add ("blobs/unknown-size", test_blobs_unknown_size);
   add ("blobs/range", test_blobs_range);
   add ("blobs/missing", test_blobs_missing);
+  add ("blobs/restore-not-archived", test_blobs_restore_not_archived);
   add ("blobs/failed-source-leaves-nothing", test_blobs_failed_source_leaves_nothing);
   add ("blobs/cancelled-leaves-nothing", test_blobs_cancelled_leaves_nothing);
   add ("maintenance/scan-every-owner", test_maintenance_scan_every_owner);

@@ -2,8 +2,10 @@
 /* SbAwsStore against dynalite (npm, pinned by tests/node's lockfile) and
  * Ceph's RADOS Gateway, started here on free loopback ports: the whole conformance
  * suite unchanged, then what only the AWS store promises (object metadata,
- * items AWS tools can read, rename rollback, provisioning, and one clear
- * sentence for each kind of misconfiguration). */
+ * items AWS tools can read, rename rollback, the restore request kept in
+ * the record, archived content over a loopback S3 that archives
+ * (sb-test-s3-archive.h), provisioning, and one clear sentence for each
+ * kind of misconfiguration). */
 #include "config.h"
 
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "sb-aws-store-private.h"
 #include "sb-aws-test-util.h"
 #include "sb-test-rgw.h"
+#include "sb-test-s3-archive.h"
 #include "sb-test-util.h"
 #include "store-conformance.h"
 
@@ -674,6 +677,219 @@ test_unreachable_sentence (Fixture       *f,
   sb_test_assert_finalized (g_steal_pointer (&client));
 }
 
+/* When a restore was asked for is the record's (S3 does not say): kept as
+ * an ISO 8601 attribute, left out while there is none, and read back by
+ * get and list, and after an update. */
+static void
+test_restore_requested_round_trip (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(SbFile) never = NULL;
+  g_autoptr(SbFile) asked = NULL;
+  g_autoptr(SbFile) got = NULL;
+  g_autoptr(SbFile) again = NULL;
+  g_autoptr(JsonObject) key = sb_aws_item_new ();
+  g_autoptr(JsonObject) item = NULL;
+  g_autoptr(JsonObject) never_item = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) updated = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_servers ())
+    return;
+  never = make_file ("restorer", "never.bin");
+  g_assert_true (file_create (f->store, never, &error));
+  g_assert_no_error (error);
+  asked = make_file ("restorer", "asked.bin");
+  sb_file_set_restore_requested_at (asked, 1700000000654321);
+  /* Not stored: S3's to tell. */
+  sb_file_set_restore_in_progress (asked, TRUE);
+  sb_file_set_restored_until (asked, 1800000000000000);
+  g_assert_true (file_create (f->store, asked, &error));
+  g_assert_no_error (error);
+
+  sb_aws_item_set_string (key, "owner", "restorer");
+  sb_aws_item_set_string (key, "name", "asked.bin");
+  item = raw_item (f, sb_aws_store_get_files_table (f->store), key);
+  g_assert_cmpstr (sb_aws_item_get_string (item, "restore_requested_at"), ==,
+                   "2023-11-14T22:13:20.654321Z");
+  g_assert_false (json_object_has_member (item, "restore_in_progress"));
+  g_assert_false (json_object_has_member (item, "restored_until"));
+  sb_aws_item_set_string (key, "name", "never.bin");
+  never_item = raw_item (f, sb_aws_store_get_files_table (f->store), key);
+  g_assert_false (json_object_has_member (never_item, "restore_requested_at"));
+
+  got = file_get (f->store, "restorer", "asked.bin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sb_file_get_restore_requested_at (got), ==, 1700000000654321);
+  /* Its content ("k") is not in S3: nothing is being restored. */
+  g_assert_false (sb_file_get_restore_in_progress (got));
+  g_assert_cmpint (sb_file_get_restored_until (got), ==, 0);
+
+  sb_store_file_list_async (SB_STORE (f->store), "restorer", NULL, sb_test_result_cb, &listed);
+  list = sb_store_file_list_finish (SB_STORE (f->store), sb_test_await (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (sb_file_get_name (list->pdata[0]), ==, "asked.bin");
+  g_assert_cmpint (sb_file_get_restore_requested_at (list->pdata[0]), ==, 1700000000654321);
+  g_assert_cmpint (sb_file_get_restore_requested_at (list->pdata[1]), ==, 0);
+
+  sb_file_set_restore_requested_at (got, 1700000009000000);
+  sb_file_set_version (got, 2);
+  sb_store_file_update_async (SB_STORE (f->store), got, 1, NULL, sb_test_result_cb, &updated);
+  g_assert_true (sb_store_file_update_finish (SB_STORE (f->store), sb_test_await (&updated),
+                                              &error));
+  g_assert_no_error (error);
+  again = file_get (f->store, "restorer", "asked.bin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sb_file_get_restore_requested_at (again), ==, 1700000009000000);
+}
+
+static gboolean
+restore_blob (SbStore     *store,
+              const char  *key,
+              GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_store_blob_restore_async (store, key, 3, "Standard", NULL, sb_test_result_cb, &result);
+  return sb_store_blob_restore_finish (store, sb_test_await (&result), error);
+}
+
+static GInputStream *
+read_blob (SbStore     *store,
+           const char  *key,
+           GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_store_blob_read_async (store, key, 0, -1, NULL, sb_test_result_cb, &result);
+  return sb_store_blob_read_finish (store, sb_test_await (&result), error);
+}
+
+/* The store over archived content: this fixture's tables on dynalite, and
+ * for S3 the loopback archive (no local S3 restores). */
+static void
+test_archived_content (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const struct
+  {
+    const char    *name;
+    SbTestS3State  state;
+  } cases[] = {
+    { "archived.bin", SB_TEST_S3_ARCHIVED },
+    { "restored.bin", SB_TEST_S3_RESTORED },
+    { "restoring.bin", SB_TEST_S3_RESTORING },
+    { "standard.bin", SB_TEST_S3_STANDARD },
+  };
+  SbTestS3Archive *archive = NULL;
+  g_autoptr(SbAwsClient) client = NULL;
+  g_autoptr(SbAwsStore) store = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  char keys[G_N_ELEMENTS (cases)][64];
+
+  if (!need_servers ())
+    return;
+  archive = sb_test_s3_archive_start ("archive-bucket");
+  client = sb_test_aws_client_new (sb_test_node_server_get_url (dynalite),
+                                   sb_test_s3_archive_get_url (archive), "key", "secret");
+  store = sb_aws_store_new (client, "archive-bucket", sb_aws_store_get_users_table (f->store),
+                            sb_aws_store_get_files_table (f->store),
+                            sb_aws_store_get_sessions_table (f->store));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SbFile) file = make_file ("archiver", cases[i].name);
+
+      g_snprintf (keys[i], sizeof keys[i], "archiver/%032x", i + 1);
+      sb_test_s3_archive_put (archive, keys[i], cases[i].state);
+      sb_file_set_object_key (file, keys[i]);
+      g_assert_true (file_create (store, file, &error));
+      g_assert_no_error (error);
+    }
+
+  /* The listing (ListObjectsV2 with RestoreStatus) and file_get
+   * (HeadObject) say the same; restored_until is in microseconds. */
+  sb_store_file_list_async (SB_STORE (store), "archiver", NULL, sb_test_result_cb, &listed);
+  list = sb_store_file_list_finish (SB_STORE (store), sb_test_await (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SbFile) got = file_get (store, "archiver", cases[i].name, &error);
+      SbFile *listed_file = list->pdata[i];
+      const char *class = cases[i].state == SB_TEST_S3_STANDARD ? "STANDARD" : "GLACIER";
+      gint64 until = cases[i].state == SB_TEST_S3_RESTORED
+                     ? SB_TEST_S3_EXPIRY * G_USEC_PER_SEC : 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (sb_file_get_name (listed_file), ==, cases[i].name);
+      g_assert_cmpstr (sb_file_get_storage_class (listed_file), ==, class);
+      g_assert_cmpstr (sb_file_get_storage_class (got), ==, class);
+      g_assert_cmpint (sb_file_get_restore_in_progress (listed_file), ==,
+                       cases[i].state == SB_TEST_S3_RESTORING);
+      g_assert_cmpint (sb_file_get_restore_in_progress (got), ==,
+                       cases[i].state == SB_TEST_S3_RESTORING);
+      g_assert_cmpint (sb_file_get_restored_until (listed_file), ==, until);
+      g_assert_cmpint (sb_file_get_restored_until (got), ==, until);
+    }
+
+  /* Reads: archived content is ARCHIVED until a copy is restored. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GInputStream) stream = read_blob (SB_STORE (store), keys[i], &error);
+
+      if (cases[i].state == SB_TEST_S3_ARCHIVED || cases[i].state == SB_TEST_S3_RESTORING)
+        {
+          g_assert_null (stream);
+          g_test_message ("%s", error->message);
+          g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_ARCHIVED);
+          g_clear_error (&error);
+        }
+      else
+        {
+          g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+
+          g_assert_no_error (error);
+          /* The mock's content is the key. */
+          g_assert_cmpint (g_output_stream_splice (sink, stream,
+                                                   G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                                   G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                                   NULL, &error), ==, strlen (keys[i]));
+          g_assert_no_error (error);
+          g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (sink)),
+                           strlen (keys[i]), keys[i], strlen (keys[i]));
+        }
+    }
+
+  /* Restores: a new one, one running, a copy extended all succeed; content
+   * that is not archived is NOT_SUPPORTED. */
+  g_assert_true (restore_blob (SB_STORE (store), keys[0], &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sb_test_s3_archive_get_state (archive, keys[0]), ==, SB_TEST_S3_RESTORING);
+  g_assert_true (restore_blob (SB_STORE (store), keys[1], &error));
+  g_assert_no_error (error);
+  g_assert_true (restore_blob (SB_STORE (store), keys[2], &error));
+  g_assert_no_error (error);
+  g_assert_false (restore_blob (SB_STORE (store), keys[3], &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (restore_blob (SB_STORE (store), "archiver/0123456789abcdef0123456789abcdef",
+                                &error));
+  g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The listing's result holds the store. */
+  g_clear_object (&listed);
+  g_clear_object (&store);
+  sb_test_assert_finalized (g_steal_pointer (&client));
+  sb_test_s3_archive_stop (archive);
+}
+
 static void
 add (const char *path,
      void      (*func) (Fixture *, gconstpointer))
@@ -716,6 +932,8 @@ main (int   argc,
   add ("/store/aws-only/items-readable-by-aws-tools", test_items_readable);
   add ("/store/aws-only/blob-metadata", test_blob_metadata);
   add ("/store/aws-only/rename-rollback", test_rename_rollback);
+  add ("/store/aws-only/restore-requested-round-trip", test_restore_requested_round_trip);
+  add ("/store/aws-only/archived-content", test_archived_content);
   add ("/store/aws-only/check-and-provision", test_check_and_provision);
   add ("/store/aws-only/errors/missing-table", test_missing_table_sentence);
   add ("/store/aws-only/errors/missing-bucket", test_missing_bucket_sentence);
